@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { RelayMetrics } from '../ops/metrics.js';
+import type { ProfileCache } from '../profiles/profile-cache.js';
+import type { ProfileRecord } from '../profiles/profile-record.js';
+import { redactUrl } from '../profiles/public-profile.js';
+import type { AttemptResolution, LeasedMessage, Outbox } from '../store/outbox.js';
+import type { DeliveryDispatcherCache } from './http-client.js';
+import { encodeBody } from './prepare-request.js';
+import { nextRetryDelayMs } from './retry-schedule.js';
+import { scrubSecrets, secretValuesOf } from './scrub.js';
+import { sendAttempt, type AttemptReport } from './send-attempt.js';
+
+/** Slack accepts about one message per second per incoming webhook URL. */
+export const SLACK_MIN_INTERVAL_MS = 1000;
+
+/** Extra lease time past the attempt's own timeout, so that a lease outlives a slow attempt. */
+const LEASE_MARGIN_MS = 30_000;
+
+/** Longest wait between two looks at the queue when no message is due. */
+const IDLE_POLL_MS = 5_000;
+
+export interface WorkerPoolOptions {
+  outbox: Outbox;
+  profiles: ProfileCache;
+  dispatchers: DeliveryDispatcherCache;
+  logger: Logger;
+  metrics: RelayMetrics;
+  concurrency: number;
+  profileConcurrency: number;
+}
+
+/** The idempotency key of a message: identical across its attempts, unique per profile. */
+export function idempotencyKeyOf(profileUid: string, message: { id: number; sequenceId: number; test: boolean }): string {
+  return message.test ? `${profileUid}-test-${message.id}` : `${profileUid}-${message.sequenceId}`;
+}
+
+/**
+ * Leases due messages from the outbox and delivers them: at most `concurrency` at once, at most
+ * `profileConcurrency` per profile (one for Slack), so one slow receiver never stalls the others.
+ */
+export class WorkerPool {
+  readonly #options: WorkerPoolOptions;
+  readonly #owner = `worker-${randomUUID()}`;
+  readonly #inFlight = new Map<number, Promise<void>>();
+  readonly #inFlightPerProfile = new Map<string, number>();
+  readonly #slackNextSendAtMs = new Map<string, number>();
+  #timer: NodeJS.Timeout | null = null;
+  #pumping = false;
+  #pumpAgain = false;
+  #running = false;
+
+  constructor(options: WorkerPoolOptions) {
+    this.#options = options;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#options.logger.info({ owner: this.#owner, concurrency: this.#options.concurrency }, 'delivery workers started');
+    this.wake();
+  }
+
+  /** Stops leasing and waits for attempts in flight, up to `graceMs`; unfinished ones are leased again after restart. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+
+    const inFlight = Promise.allSettled([...this.#inFlight.values()]);
+    const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([inFlight, grace]);
+    this.#options.logger.info({ owner: this.#owner, inFlight: this.#inFlight.size }, 'delivery workers stopped');
+  }
+
+  /** Looks at the queue now: called after ingest commits a message and when a timer fires. */
+  wake(): void {
+    if (!this.#running) return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      do {
+        this.#pumpAgain = false;
+        await this.#leaseAndStart();
+      } while (this.#pumpAgain && this.#running);
+      await this.#scheduleNextWake();
+    } catch (error) {
+      this.#options.logger.error({ err: error }, 'delivery queue read failed');
+      this.#schedule(IDLE_POLL_MS);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  async #leaseAndStart(): Promise<void> {
+    const free = this.#options.concurrency - this.#inFlight.size;
+    if (free <= 0 || !this.#running) return;
+
+    const nowMs = Date.now();
+    const leased = await this.#options.outbox.lease({
+      owner: this.#owner,
+      limit: free,
+      nowMs,
+      // Leases outlive the longest attempt: the maximum timeout of 60 s per hop, four hops.
+      leaseExpiresAtMs: nowMs + 4 * 60_000 + LEASE_MARGIN_MS,
+      capacityOf: (uid) => this.#options.profileConcurrency - (this.#inFlightPerProfile.get(uid) ?? 0),
+    });
+
+    for (const message of leased) this.#startDelivery(message);
+  }
+
+  async #scheduleNextWake(): Promise<void> {
+    if (!this.#running) return;
+    const dueAtMs = await this.#options.outbox.nextDueAtMs();
+    const delayMs = dueAtMs === null ? IDLE_POLL_MS : Math.min(Math.max(dueAtMs - Date.now(), 0), IDLE_POLL_MS);
+    this.#schedule(delayMs);
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.wake(), delayMs);
+    this.#timer.unref();
+  }
+
+  #startDelivery(message: LeasedMessage): void {
+    const uid = message.profileUid;
+    this.#inFlightPerProfile.set(uid, (this.#inFlightPerProfile.get(uid) ?? 0) + 1);
+
+    const delivery = this.#deliver(message)
+      .catch((error: unknown) => {
+        this.#options.logger.error({ err: error, profileUid: uid, deliveryId: message.id }, 'delivery attempt crashed');
+      })
+      .finally(() => {
+        this.#inFlight.delete(message.id);
+        const count = (this.#inFlightPerProfile.get(uid) ?? 1) - 1;
+        if (count === 0) this.#inFlightPerProfile.delete(uid);
+        else this.#inFlightPerProfile.set(uid, count);
+        this.wake();
+      });
+    this.#inFlight.set(message.id, delivery);
+  }
+
+  async #deliver(message: LeasedMessage): Promise<void> {
+    const profile = await this.#options.profiles.get(message.profileUid);
+    if (!profile) return; // Deleting a profile deletes its messages too.
+
+    await this.#waitForSlackSlot(profile);
+    const attempt = message.attempts + 1;
+    const report = await sendAttempt({
+      profile,
+      body: encodeBody(profile, message.body),
+      idempotencyKey: idempotencyKeyOf(profile.uid, message),
+      dispatcher: this.#options.dispatchers.get(profile.tls),
+    });
+
+    const resolution = this.#resolve(message, report);
+    const secrets = secretValuesOf(profile);
+    const error = this.#errorOf(report, resolution, secrets);
+    await this.#options.outbox.recordAttempt(
+      {
+        messageId: message.id,
+        profileUid: profile.uid,
+        attempt,
+        startedAtMs: Date.now() - Math.round(report.durationMs),
+        durationMs: report.durationMs,
+        statusCode: report.statusCode,
+        error,
+        responseBody: report.responseBody === null ? null : scrubSecrets(report.responseBody, secrets),
+      },
+      resolution,
+    );
+
+    this.#observe(profile, message, attempt, report, resolution, error);
+  }
+
+  async #waitForSlackSlot(profile: ProfileRecord): Promise<void> {
+    if (profile.kind !== 'slack') return;
+
+    const nowMs = Date.now();
+    const sendAtMs = Math.max(nowMs, this.#slackNextSendAtMs.get(profile.url) ?? 0);
+    this.#slackNextSendAtMs.set(profile.url, sendAtMs + SLACK_MIN_INTERVAL_MS);
+    if (sendAtMs > nowMs) await new Promise((resolve) => setTimeout(resolve, sendAtMs - nowMs));
+  }
+
+  #resolve(message: LeasedMessage, report: AttemptReport): AttemptResolution {
+    const { outcome } = report;
+    if (outcome.kind === 'delivered') return { state: 'delivered' };
+    if (outcome.kind === 'failed') return { state: 'failed' };
+
+    const failedAttempts = message.failedAttempts + (outcome.countsAsFailure ? 1 : 0);
+    const nowMs = Date.now();
+    const delayMs = nextRetryDelayMs({
+      failedAttempts,
+      createdAtMs: message.queuedAtMs,
+      nowMs,
+      retryAfterMs: outcome.retryAfterMs,
+    });
+    if (delayMs === null) return { state: 'failed' };
+    return { state: 'retrying', nextAttemptAtMs: nowMs + delayMs, countsAsFailure: outcome.countsAsFailure };
+  }
+
+  #errorOf(report: AttemptReport, resolution: AttemptResolution, secrets: readonly string[]): string | null {
+    const { outcome } = report;
+    if (outcome.kind === 'delivered') return null;
+
+    const reason = scrubSecrets(outcome.reason, secrets);
+    if (outcome.kind === 'retry' && resolution.state === 'failed') return `gave up after the 24 h retry window: ${reason}`;
+    return reason;
+  }
+
+  #observe(
+    profile: ProfileRecord,
+    message: LeasedMessage,
+    attempt: number,
+    report: AttemptReport,
+    resolution: AttemptResolution,
+    error: string | null,
+  ): void {
+    const { logger, metrics } = this.#options;
+    const outcome = resolution.state === 'retrying' ? 'retried' : resolution.state;
+    metrics.attempts.inc({ profile: profile.uid, outcome });
+    metrics.attemptDuration.observe({ profile: profile.uid }, report.durationMs / 1000);
+
+    const fields = {
+      profileUid: profile.uid,
+      deliveryId: message.id,
+      sequenceId: message.sequenceId,
+      attempt,
+      destination: redactUrl(profile.url),
+      statusCode: report.statusCode,
+      durationMs: Math.round(report.durationMs),
+    };
+    if (resolution.state === 'delivered') {
+      if (attempt === 1) logger.debug(fields, 'message delivered');
+      else logger.info(fields, 'message delivered after retries');
+    } else if (resolution.state === 'retrying') {
+      logger.warn({ ...fields, error, nextAttemptAt: new Date(resolution.nextAttemptAtMs).toISOString() }, 'delivery attempt failed, will retry');
+    } else {
+      logger.error({ ...fields, error }, 'delivery failed');
+    }
+  }
+}
