@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { RelayError } from './errors.js';
 import type { RelayServices } from './services.js';
 import { requireToken } from './routes/auth.js';
@@ -42,7 +42,8 @@ export function buildServer(services: RelayServices): FastifyInstance {
   const { config, logger } = services;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // The ingest route logs one line per notification itself; per-request lines would double it.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxBodyBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
