@@ -110,14 +110,14 @@ describe('ingest route', () => {
     it(`rejects ${testCase.name}`, async () => {
       const authorization = testCase.authorization(relay);
       const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
-      const before = await countDeliveries(relay);
+      const countBefore = await countDeliveries(relay);
 
       const answer = await postRaw(relay, `/api/v1/webhook/${uid}`, JSON.stringify(notification([firingAlert()])), headers);
 
       assert.equal(answer.status, 401);
       assert.equal(answer.body.error.code, testCase.code);
       assert.equal(answer.body.error.field, 'Authorization');
-      assert.equal(await countDeliveries(relay), before);
+      assert.equal(await countDeliveries(relay), countBefore);
     });
   }
 
@@ -128,7 +128,7 @@ describe('ingest route', () => {
 
   const unknownProfiles = ['no-such-profile', 'has%20space', 'x'.repeat(41)];
   for (const profileUid of unknownProfiles) {
-    it(`answers 404 for ${profileUid.length > 20 ? 'a long uid' : profileUid}`, async () => {
+    it(`returns 404 for ${profileUid.length > 20 ? 'a long uid' : profileUid}`, async () => {
       const answer = await relay.ingest(profileUid, notification([firingAlert()]));
 
       assert.equal(answer.status, 404);
@@ -157,7 +157,7 @@ describe('ingest route', () => {
   ];
   for (const testCase of invalidBodies) {
     it(`rejects ${testCase.name}`, async () => {
-      const before = await countDeliveries(relay);
+      const countBefore = await countDeliveries(relay);
 
       const answer = await postRaw(relay, `/api/v1/webhook/${uid}`, JSON.stringify(testCase.body), {
         authorization: `Bearer ${relay.ingestToken}`,
@@ -167,7 +167,7 @@ describe('ingest route', () => {
       assert.equal(answer.body.error.code, 'NOTIFICATION_INVALID');
       assert.equal(answer.body.error.field, testCase.field);
       assert.equal(typeof answer.body.error.message, 'string');
-      assert.equal(await countDeliveries(relay), before);
+      assert.equal(await countDeliveries(relay), countBefore);
     });
   }
 
@@ -261,7 +261,7 @@ describe('ingest body limit', () => {
   let target: RecordingReceiver;
   let uid: string;
 
-  /** A valid notification padded by an annotation to exactly `sizeBytes` bytes of JSON. */
+  /** Returns a valid notification padded by an annotation to exactly `sizeBytes` bytes of JSON. */
   const bodyOfSize = (sizeBytes: number) => {
     const alert = firingAlert();
     const empty = JSON.stringify(notification([{ ...alert, annotations: { padding: '' } }]));
@@ -290,7 +290,7 @@ describe('ingest body limit', () => {
   });
 
   it('rejects a body over the limit', async () => {
-    const before = await countDeliveries(relay);
+    const countBefore = await countDeliveries(relay);
 
     const answer = await postRaw(relay, `/api/v1/webhook/${uid}`, bodyOfSize(MAX_BODY_BYTES + 1), {
       authorization: `Bearer ${relay.ingestToken}`,
@@ -298,7 +298,7 @@ describe('ingest body limit', () => {
 
     assert.equal(answer.status, 413);
     assert.equal(answer.body.error.code, 'BODY_TOO_LARGE');
-    assert.equal(await countDeliveries(relay), before);
+    assert.equal(await countDeliveries(relay), countBefore);
   });
 
   it('rejects a chunked body over the limit', async () => {
@@ -309,13 +309,13 @@ describe('ingest body limit', () => {
         controller.close();
       },
     });
-    const before = await countDeliveries(relay);
+    const countBefore = await countDeliveries(relay);
 
     const answer = await postRaw(relay, `/api/v1/webhook/${uid}`, stream, { authorization: `Bearer ${relay.ingestToken}` });
 
     assert.equal(answer.status, 413);
     assert.equal(answer.body.error.code, 'BODY_TOO_LARGE');
-    assert.equal(await countDeliveries(relay), before);
+    assert.equal(await countDeliveries(relay), countBefore);
   });
 });
 
@@ -390,7 +390,7 @@ describe('ingest grafana hmac', () => {
   for (const testCase of rejected) {
     it(`rejects ${testCase.name}`, async () => {
       const body = rawBody();
-      const before = await countDeliveries(relay);
+      const countBefore = await countDeliveries(relay);
 
       const answer = await postRaw(relay, `/api/v1/webhook/${uid}`, body, {
         authorization: `Bearer ${relay.ingestToken}`,
@@ -400,7 +400,7 @@ describe('ingest grafana hmac', () => {
       assert.equal(answer.status, 401);
       assert.equal(answer.body.error.code, 'SIGNATURE_INVALID');
       assert.equal(answer.body.error.field, 'X-Grafana-Alerting-Signature');
-      assert.equal(await countDeliveries(relay), before);
+      assert.equal(await countDeliveries(relay), countBefore);
     });
   }
 

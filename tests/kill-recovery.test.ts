@@ -53,28 +53,88 @@ function notification(batch: number) {
   return { receiver: 'r', status: 'firing', alerts, version: '4', groupKey: '{}' };
 }
 
-describe('kill -9 recovery', () => {
-  const dataDir = makeDataDir();
+function readTokens(dataDir: string) {
+  return {
+    apiToken: readFileSync(join(dataDir, 'api-token'), 'utf8').trim(),
+    ingestToken: readFileSync(join(dataDir, 'ingest-token'), 'utf8').trim(),
+  };
+}
+
+async function createProfile(base: string, apiToken: string, uid: string, url: string): Promise<number> {
+  const created = await fetch(`${base}/api/v1/profiles`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ uid, name: uid, url }),
+  });
+  return created.status;
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('process lifecycle', () => {
+  const dataDirs: string[] = [];
   const children: ChildProcess[] = [];
+  const newDataDir = () => {
+    const dir = makeDataDir();
+    dataDirs.push(dir);
+    return dir;
+  };
   after(() => {
     for (const child of children) child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resends a message in flight', async () => {
+    const dataDir = newDataDir();
+    const receiver = await startRecordingReceiver((_request, index) => (index === 0 ? { status: 200, delayMs: 10_000 } : { status: 200 }));
+    const port = await freePort();
+    const first = await spawnRelay(dataDir, port);
+    children.push(first);
+    const base = `http://127.0.0.1:${port}`;
+    const { apiToken, ingestToken } = readTokens(dataDir);
+    await createProfile(base, apiToken, 'inflight', receiver.url);
+
+    await fetch(`${base}/api/v1/webhook/inflight`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(notification(0)),
+    });
+    await receiver.waitForRequests(1);
+    first.kill('SIGKILL');
+    await exitOf(first);
+    const second = await spawnRelay(dataDir, port);
+    children.push(second);
+    const requests = await receiver.waitForRequests(ALERTS_PER_NOTIFICATION + 1, 30_000);
+    second.kill('SIGKILL');
+    await receiver.close();
+
+    const keys = requests.map((request) => request.headers['idempotency-key']);
+    assert.equal(keys.filter((key) => key === 'inflight-1').length, 2);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const dataDir = newDataDir();
+    const child = await spawnRelay(dataDir, await freePort());
+    children.push(child);
+
+    child.kill('SIGTERM');
+    const code = await exitOf(child);
+
+    assert.equal(code, 0);
   });
 
   it('loses no accepted message', async () => {
+    const dataDir = newDataDir();
     const receiver = await startRecordingReceiver(() => ({ status: 200, delayMs: 5 }));
     const port = await freePort();
     const first = await spawnRelay(dataDir, port);
     children.push(first);
     const base = `http://127.0.0.1:${port}`;
-    const apiToken = readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
-    const ingestToken = readFileSync(join(dataDir, 'ingest-token'), 'utf8').trim();
-    const created = await fetch(`${base}/api/v1/profiles`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ uid: 'storm', name: 'Storm', url: receiver.url }),
-    });
-    assert.equal(created.status, 201);
+    const { apiToken, ingestToken } = readTokens(dataDir);
+    assert.equal(await createProfile(base, apiToken, 'storm', receiver.url), 201);
 
     const acceptedIds = new Set<number>();
     const killAfter = Math.floor(NOTIFICATIONS / 2);
@@ -106,7 +166,7 @@ describe('kill -9 recovery', () => {
       const ids = new Set(receiver.requests.map((request) => JSON.parse(request.body.toString('utf8')).sequenceId as number));
       return [...acceptedIds].every((id) => ids.has(id)) ? ids : undefined;
     }, 60_000);
-    second.kill('SIGTERM');
+    second.kill('SIGKILL');
     await receiver.close();
 
     const maxId = Math.max(...acceptedIds);

@@ -30,7 +30,7 @@ function notification(alerts: object[]) {
   return { receiver: 'relay', status: 'firing', alerts, externalURL: 'https://grafana.example.internal/', version: '1', groupKey: '{}' };
 }
 
-/** A profiles file with one signed profile whose key comes from the environment. */
+/** Returns the YAML of a profiles file with one signed profile whose key comes from the environment. */
 function signedProfileYaml(p: { uid: string; name: string; url: string; level?: string }): string {
   return [
     'apiVersion: 1',
@@ -118,6 +118,16 @@ describe('provisioned profiles', () => {
       assert.equal(stored.body.name, 'NOC');
     });
   }
+
+  it('loads the shipped example', async () => {
+    const relay = await started(join(process.cwd(), 'provisioning', 'profiles'));
+
+    const { status, body } = await relay.api('GET', '/api/v1/profiles/example');
+
+    assert.equal(status, 200);
+    assert.equal(body.provisioned, true);
+    assert.match(body.provisionedFrom, /example\.yaml$/);
+  });
 
   it('signs with an interpolated key', async () => {
     const profilesDir = newProfilesDir();

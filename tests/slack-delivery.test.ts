@@ -9,7 +9,7 @@ import {
   type TlsReceiver,
 } from './helpers/tls-receiver.js';
 
-/** The secret part of every Slack URL below; the API, the delivery log and the relay log must never show it. */
+/** The secret part of every Slack URL below, which the API, the delivery log and the relay log must never show. */
 const SLACK_TOKEN = 'XXXXXXXXXXXX';
 
 const SECRET_KEY = '9c4f0e7ab13d5e2f88a6c1d04b7e3f9a2c5d8e1f0a3b6c9d2e5f8a1b4c7d0e3f';
@@ -176,7 +176,7 @@ describe('slack delivery', () => {
   ];
   for (const testCase of putBodies) {
     it(`hides the path after a put ${testCase.name}`, {
-      todo: 'validate-profile.ts keeps the stored Slack URL when url is omitted but derives kind webhook, so the path is shown',
+      todo: 'validate-profile.ts keeps the stored Slack URL on a PUT without url but lets kind become webhook, which is not redacted',
     }, async () => {
       const target = await receiver();
       const { uid } = await createSlackProfile(target);
@@ -190,7 +190,7 @@ describe('slack delivery', () => {
   }
 
   it('rejects an http url without echoing its path', {
-    todo: 'validate-profile.ts describeUrl redacts only hooks.slack.com URLs, so the error repeats the path',
+    todo: 'describeUrl in validate-profile.ts redacts only hooks.slack.com URLs, so the error repeats the path',
   }, async () => {
     const { status, body } = await relay.api('POST', '/api/v1/profiles', {
       name: 'Plain http',

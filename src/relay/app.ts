@@ -105,6 +105,10 @@ export async function createRelay(config: RelayConfig, logger: Logger): Promise<
       logger.error({ err: error }, 'delivery log pruning failed');
     }
   };
+  if (database.dialect === 'sqlite') {
+    const released = await outbox.releaseAllLeases();
+    if (released > 0) logger.warn({ messages: released }, 'messages in flight at the last stop queued again');
+  }
   await prune();
   const pruneTimer = setInterval(() => void prune(), PRUNE_INTERVAL_MS);
   pruneTimer.unref();

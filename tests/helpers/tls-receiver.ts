@@ -40,8 +40,8 @@ export interface TlsReceiver {
 }
 
 /**
- * A real HTTPS receiver on a loopback port that records every request and answers as scripted. By
- * default it answers `200 ok`, as a Slack incoming webhook does.
+ * A real HTTPS receiver on a loopback port that records every request and replies as scripted. By
+ * default it replies `200 ok`, as a Slack incoming webhook does.
  */
 export async function startTlsReceiver(
   certificate: SelfSignedCertificate,

@@ -352,6 +352,19 @@ export class Outbox {
     });
   }
 
+  /**
+   * Returns every leased message to the queue, due now. Only for a store that one relay process owns
+   * (SQLite): at start, any lease belongs to a process that is gone. Returns the number released.
+   */
+  async releaseAllLeases(nowMs = Date.now()): Promise<number> {
+    const result = await this.#db
+      .updateTable('messages')
+      .set({ state: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: nowMs })
+      .where('state', '=', 'delivering')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Puts a failed message back in the queue, due now; false when it is not in the failed state. */
   async requeue(messageId: number, nowMs = Date.now()): Promise<boolean> {
     const result = await this.#db
