@@ -32,6 +32,8 @@ export interface RelayProcess {
   dataDir: string;
   /** Creates the signed benchmark profile pointing at `url`. */
   createProfile(url: string): Promise<void>;
+  /** GETs a management API path with the API token; returns the parsed JSON body. */
+  api(path: string): Promise<unknown>;
   memory(): ProcessMemory;
   cpuMs(): number;
   /** Stops the relay with SIGTERM and removes its data dir. */
@@ -85,6 +87,12 @@ export async function startRelayProcess(options: RelayProcessOptions): Promise<R
     ingestToken,
     dataDir,
     createProfile: (url) => createBenchProfile(baseUrl, apiToken, url),
+    async api(path) {
+      const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${apiToken}` } });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+      return JSON.parse(text) as unknown;
+    },
     memory: () => readProcessMemory(pid),
     cpuMs: () => readProcessCpuMs(pid),
     async stop() {

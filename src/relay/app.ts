@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { RelayConfig } from './config.js';
 import { DeliveryDispatcherCache } from './delivery/http-client.js';
 import { createNetworkPolicy } from './delivery/network-policy.js';
+import { SlackPacer } from './delivery/slack-pacer.js';
 import { WorkerPool } from './delivery/worker-pool.js';
 import type { Logger } from './logger.js';
 import { RelayMetrics } from './ops/metrics.js';
@@ -65,10 +66,12 @@ export async function createRelay(config: RelayConfig, logger: Logger): Promise<
     throw error;
   }
 
+  const slackPacer = new SlackPacer();
   const workers = new WorkerPool({
     outbox,
     profiles: profileCache,
     dispatchers,
+    slackPacer,
     logger,
     metrics,
     concurrency: config.workerConcurrency,
@@ -84,6 +87,7 @@ export async function createRelay(config: RelayConfig, logger: Logger): Promise<
     deliveryLog,
     workers,
     dispatchers,
+    slackPacer,
     metrics,
     async isReady() {
       if (!workers.running) return false;

@@ -67,8 +67,11 @@ export function buildServer(services: RelayServices): FastifyInstance {
 
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?', 1)[0] ?? '';
-    if (PUBLIC_PATHS.has(path) || path.startsWith('/api/v1/webhook/')) return;
-    if (path.startsWith('/api/v1/')) requireToken(request, config.apiToken, 'API');
+    if (PUBLIC_PATHS.has(path)) return;
+
+    // Tokens are checked before the body is read, so an unauthenticated caller cannot make the relay parse it.
+    if (path.startsWith('/api/v1/webhook/')) requireToken(request, config.ingestToken, 'ingest');
+    else if (path.startsWith('/api/v1/')) requireToken(request, config.apiToken, 'API');
   });
 
   app.setErrorHandler((error: FastifyError | RelayError, request, reply) => {

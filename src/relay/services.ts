@@ -1,5 +1,6 @@
 import type { RelayConfig } from './config.js';
 import type { DeliveryDispatcherCache } from './delivery/http-client.js';
+import type { SlackPacer } from './delivery/slack-pacer.js';
 import type { WorkerPool } from './delivery/worker-pool.js';
 import type { Logger } from './logger.js';
 import type { RelayMetrics } from './ops/metrics.js';
@@ -18,6 +19,7 @@ export interface RelayServices {
   deliveryLog: DeliveryLog;
   workers: WorkerPool;
   dispatchers: DeliveryDispatcherCache;
+  slackPacer: SlackPacer;
   metrics: RelayMetrics;
   /** True when the database answers and the workers run. */
   isReady(): Promise<boolean>;

@@ -62,6 +62,7 @@ export async function sendTestMessage(services: RelayServices, profile: ProfileR
     { owner: 'test-endpoint', expiresAtMs: nowMs + 4 * profile.timeoutSeconds * 1000 + 30_000 },
     nowMs,
   );
+  if (profile.kind === 'slack') await services.slackPacer.waitForSlot(profile.url);
   const report = await sendAttempt({
     profile,
     body: encodeBody(profile, stored.body),

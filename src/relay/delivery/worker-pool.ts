@@ -6,13 +6,11 @@ import type { ProfileRecord } from '../profiles/profile-record.js';
 import { redactUrl } from '../profiles/public-profile.js';
 import type { AttemptResolution, LeasedMessage, Outbox } from '../store/outbox.js';
 import type { DeliveryDispatcherCache } from './http-client.js';
+import type { SlackPacer } from './slack-pacer.js';
 import { encodeBody } from './prepare-request.js';
 import { nextRetryDelayMs } from './retry-schedule.js';
 import { scrubSecrets, secretValuesOf } from './scrub.js';
 import { sendAttempt, type AttemptReport } from './send-attempt.js';
-
-/** Slack accepts about one message per second per incoming webhook URL. */
-export const SLACK_MIN_INTERVAL_MS = 1000;
 
 /** Extra lease time past the attempt's own timeout, so that a lease outlives a slow attempt. */
 const LEASE_MARGIN_MS = 30_000;
@@ -24,6 +22,7 @@ export interface WorkerPoolOptions {
   outbox: Outbox;
   profiles: ProfileCache;
   dispatchers: DeliveryDispatcherCache;
+  slackPacer: SlackPacer;
   logger: Logger;
   metrics: RelayMetrics;
   concurrency: number;
@@ -44,7 +43,6 @@ export class WorkerPool {
   readonly #owner = `worker-${randomUUID()}`;
   readonly #inFlight = new Map<number, Promise<void>>();
   readonly #inFlightPerProfile = new Map<string, number>();
-  readonly #slackNextSendAtMs = new Map<string, number>();
   #timer: NodeJS.Timeout | null = null;
   #pumping = false;
   #pumpAgain = false;
@@ -153,7 +151,7 @@ export class WorkerPool {
     const profile = await this.#options.profiles.get(message.profileUid);
     if (!profile) return; // Deleting a profile deletes its messages too.
 
-    await this.#waitForSlackSlot(profile);
+    if (profile.kind === 'slack') await this.#options.slackPacer.waitForSlot(profile.url);
     const attempt = message.attempts + 1;
     const report = await sendAttempt({
       profile,
@@ -180,15 +178,6 @@ export class WorkerPool {
     );
 
     this.#observe(profile, message, attempt, report, resolution, error);
-  }
-
-  async #waitForSlackSlot(profile: ProfileRecord): Promise<void> {
-    if (profile.kind !== 'slack') return;
-
-    const nowMs = Date.now();
-    const sendAtMs = Math.max(nowMs, this.#slackNextSendAtMs.get(profile.url) ?? 0);
-    this.#slackNextSendAtMs.set(profile.url, sendAtMs + SLACK_MIN_INTERVAL_MS);
-    if (sendAtMs > nowMs) await new Promise((resolve) => setTimeout(resolve, sendAtMs - nowMs));
   }
 
   #resolve(message: LeasedMessage, report: AttemptReport): AttemptResolution {

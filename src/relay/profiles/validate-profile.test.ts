@@ -237,7 +237,7 @@ const invalidCases: InvalidCase[] = [
     name: 'slack over http',
     input: { ...base, url: `http://hooks.slack.com/services/${SLACK_SECRET_PATH}` },
     field: 'url',
-    shows: 'http://hooks.slack.com/services/…',
+    shows: 'http://hooks.slack.com/…',
     hides: SLACK_SECRET_PATH,
   },
   {

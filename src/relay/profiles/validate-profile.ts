@@ -47,7 +47,7 @@ export function validateProfileInput(input: unknown, options: ValidateProfileOpt
 
   const uid = resolveUid(body.uid, options);
   const url = resolveUrl(body.url, existing);
-  const kind = body.kind ?? (isSlackWebhookUrl(url) ? 'slack' : 'webhook');
+  const kind = resolveKind(body.kind, url, existing);
   checkUrlFitsKind(url, kind);
 
   const signRequests = body.signRequests ?? PROFILE_DEFAULTS.signRequests;
@@ -279,9 +279,25 @@ function resolveUrl(url: string | undefined, existing: ProfileRecord | null): st
   return url;
 }
 
+/**
+ * Returns the profile kind: the body's, else `slack` for a hooks.slack.com URL, else the stored kind.
+ * A Slack profile whose stored URL is kept cannot become a webhook profile, because the API would then
+ * show that URL, a credential, in full.
+ */
+function resolveKind(kind: ProfileKind | undefined, url: string, existing: ProfileRecord | null): ProfileKind {
+  const keptSlackUrl = existing !== null && existing.kind === 'slack' && url === existing.url;
+  if (kind === 'webhook' && keptSlackUrl) {
+    throw invalid('url', 'url is required when a slack profile becomes a webhook profile; send the new receiver URL');
+  }
+  if (kind !== undefined) return kind;
+  if (isSlackWebhookUrl(url)) return 'slack';
+  return existing?.kind ?? 'webhook';
+}
+
 function checkUrlFitsKind(url: string, kind: ProfileKind): void {
   if (kind === 'slack' && new URL(url).protocol !== 'https:') {
-    throw invalid('url', `url must be an https URL for a slack profile, got ${describeUrl(url)}`);
+    // The path of a Slack URL is its credential, so the message shows the origin only.
+    throw invalid('url', `url must be an https URL for a slack profile, got '${new URL(url).origin}/…'`);
   }
 }
 

@@ -7,7 +7,6 @@ import { parseNotification } from '../ingest/parse-notification.js';
 import { mapAlert } from '../mapping/map-alert.js';
 import type { RelayServices } from '../services.js';
 import type { OutboxEntry } from '../store/outbox.js';
-import { requireToken } from './auth.js';
 
 /**
  * `POST /api/v1/webhook/{profileUid}`: Grafana's (or Alertmanager's) webhook. The messages are
@@ -18,7 +17,6 @@ export function registerIngestRoute(app: FastifyInstance, services: RelayService
 
   app.post<{ Params: { profileUid: string } }>('/api/v1/webhook/:profileUid', async (request, reply) => {
     const receivedAtMs = Date.now();
-    requireToken(request, config.ingestToken, 'ingest');
     if (config.grafanaHmacSecret !== null) {
       verifyGrafanaSignature(request.headers, request.rawBody ?? Buffer.alloc(0), config.grafanaHmacSecret);
     }
