@@ -13,7 +13,7 @@ export interface PreparedRequest {
   canonicalString: string | null;
 }
 
-/** The body bytes a profile sends for a stored message: the Boro JSON itself, or a Slack message built from it. */
+/** Encodes the body a profile sends for a stored message: the Boro JSON itself, or a Slack message built from it. */
 export function encodeBody(profile: ProfileRecord, storedBody: string): Buffer {
   if (profile.kind === 'slack') {
     return Buffer.from(JSON.stringify(buildSlackMessage(JSON.parse(storedBody) as BoroMessage)), 'utf8');

@@ -11,7 +11,7 @@ import { idempotencyKeyOf } from './worker-pool.js';
 
 const REDACTED = '[redacted]';
 
-/** The alert a test message is made from: Grafana's own test alert, so it maps to a test Event. */
+/** Builds the alert of a test message: Grafana's own test alert, so it maps to a test Event. */
 function testAlert(nowMs: number): NormalizedAlert {
   return {
     status: 'firing',

@@ -15,7 +15,7 @@ import { sendAttempt, type AttemptReport } from './send-attempt.js';
 /** Extra lease time past the attempt's own timeout, so that a lease outlives a slow attempt. */
 const LEASE_MARGIN_MS = 30_000;
 
-/** Longest wait between two looks at the queue when no message is due. */
+/** Maximum time between two reads of the queue when no message is due. */
 const IDLE_POLL_MS = 5_000;
 
 export interface WorkerPoolOptions {
@@ -29,7 +29,7 @@ export interface WorkerPoolOptions {
   profileConcurrency: number;
 }
 
-/** The idempotency key of a message: identical across its attempts, unique per profile. */
+/** Returns the idempotency key of a message, identical across its attempts and unique per profile. */
 export function idempotencyKeyOf(profileUid: string, message: { id: number; sequenceId: number; test: boolean }): string {
   return message.test ? `${profileUid}-test-${message.id}` : `${profileUid}-${message.sequenceId}`;
 }

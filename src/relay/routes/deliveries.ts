@@ -16,7 +16,7 @@ function readDeliveryId(text: string): number {
   return id;
 }
 
-/** The delivery log, retries, profile status and stats. */
+/** Registers the delivery log, retry, profile status and stats routes. */
 export function registerDeliveryRoutes(app: FastifyInstance, services: RelayServices): void {
   const { deliveryLog, outbox, profiles, logger } = services;
 

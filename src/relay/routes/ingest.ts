@@ -9,8 +9,8 @@ import type { RelayServices } from '../services.js';
 import type { OutboxEntry } from '../store/outbox.js';
 
 /**
- * `POST /api/v1/webhook/{profileUid}`: Grafana's (or Alertmanager's) webhook. The messages are
- * committed to the outbox before the 202 answer, because Grafana never sends a notification twice.
+ * Registers `POST /api/v1/webhook/{profileUid}`, Grafana's (or Alertmanager's) webhook. The messages
+ * are committed to the outbox before the 202 response, because Grafana never sends a notification twice.
  */
 export function registerIngestRoute(app: FastifyInstance, services: RelayServices): void {
   const { config, logger, metrics } = services;

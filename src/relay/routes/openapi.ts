@@ -30,7 +30,7 @@ const deliverySchema = {
   },
 };
 
-/** The OpenAPI 3.1 document served at `/api/v1/openapi.json`. */
+/** Builds the OpenAPI 3.1 document served at `/api/v1/openapi.json`. */
 export function buildOpenApiDocument(): object {
   return {
     openapi: '3.1.0',

@@ -33,15 +33,15 @@ export interface AttemptRecord {
   responseBody: string | null;
 }
 
-/** What an attempt leads to, decided by the delivery stage. */
+/** The next state of a message after an attempt, decided by the delivery stage. */
 export type AttemptResolution =
   | { state: 'delivered' }
   | { state: 'retrying'; nextAttemptAtMs: number; countsAsFailure: boolean }
   | { state: 'failed' };
 
 /**
- * The identity of a message for repeat detection: profile, fingerprint, status, startsAt and, for
- * Cleared only, endsAt (a firing alert's endsAt is a moving estimate, so repeats may differ in it).
+ * Builds the identity of a message for repeat detection: profile, fingerprint, status, startsAt and,
+ * for Cleared only, endsAt. A firing alert's endsAt is a moving estimate, so repeats may differ in it.
  */
 function dedupKey(profileUid: string, entry: OutboxEntry): string {
   const endsAt = entry.status === 'Cleared' ? (entry.endsAtMs ?? '') : '';
@@ -49,7 +49,7 @@ function dedupKey(profileUid: string, entry: OutboxEntry): string {
 }
 
 /**
- * The durable outbox. `accept` commits messages before the ingest route answers; workers `lease`
+ * The durable outbox. `accept` commits messages before the ingest route responds. Workers `lease`
  * due messages, and `recordAttempt` stores each attempt's result.
  */
 export class Outbox {
@@ -85,7 +85,7 @@ export class Outbox {
 
   /**
    * Stores a test message (sequenceId 0, no episode, no repeat check) already leased to the caller,
-   * which delivers it at once; returns its message id and body.
+   * which delivers it at once. Returns its message id and body.
    */
   async acceptLeasedTest(
     profileUid: string,
@@ -237,7 +237,6 @@ export class Outbox {
     nowMs: number;
     leaseExpiresAtMs: number;
     capacityOf: (profileUid: string) => number;
-    excludeTests?: boolean;
   }): Promise<LeasedMessage[]> {
     if (p.limit <= 0) return [];
 
