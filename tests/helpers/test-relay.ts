@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { createRelay, type Relay } from '../../src/relay/app.js';
 import { loadConfig } from '../../src/relay/config.js';
 import { createLogger } from '../../src/relay/logger.js';
 
-export const FIXTURES_DIR = resolve(process.cwd(), '../shared/fixtures');
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures', import.meta.url));
 
 export function readFixture(name: string): unknown {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, name), 'utf8'));

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { RelayError } from '../errors.js';
 import { fingerprintLabels, parseNotification } from './parse-notification.js';
 
-const FIXTURES_DIR = new URL('../../../../shared/fixtures/', import.meta.url);
+const FIXTURES_DIR = new URL('../../../tests/fixtures/', import.meta.url);
 
 function readFixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(name, FIXTURES_DIR), 'utf8')) as Record<string, unknown>;

@@ -14,7 +14,7 @@ import {
   type MessageFields,
 } from './map-alert.js';
 
-const FIXTURES_DIR = new URL('../../../../shared/fixtures/', import.meta.url);
+const FIXTURES_DIR = new URL('../../../tests/fixtures/', import.meta.url);
 const RECEIVED_AT_MS = Date.UTC(2026, 10, 24, 14, 0, 0);
 const PROFILE_LINK = 'https://grafana.example.internal/a/boro-webhook-app/profiles/noc-main';
 

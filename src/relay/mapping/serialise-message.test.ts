@@ -7,7 +7,7 @@ import { parseNotification } from '../ingest/parse-notification.js';
 import { mapAlert, type MappingContext, type MessageFields } from './map-alert.js';
 import { orderMessageFields, serialiseMessage } from './serialise-message.js';
 
-const FIXTURES_DIR = new URL('../../../../shared/fixtures/', import.meta.url);
+const FIXTURES_DIR = new URL('../../../tests/fixtures/', import.meta.url);
 
 function readFixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(name, FIXTURES_DIR), 'utf8'));

@@ -30,7 +30,7 @@ interface SigningVector {
   authorization: string;
 }
 
-const vectorsPath = path.resolve(process.cwd(), '../shared/fixtures/signing-vectors.json');
+const vectorsPath = new URL('../../../tests/fixtures/signing-vectors.json', import.meta.url);
 const { vectors } = JSON.parse(readFileSync(vectorsPath, 'utf8')) as { vectors: SigningVector[] };
 
 describe('signRequest vectors', () => {
