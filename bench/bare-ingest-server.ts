@@ -1,6 +1,6 @@
 /**
  * Baseline of the ingest benchmark, run as a child process: a bare node:http server that reads each
- * body, parses it as JSON and answers 202 with a body of the relay's shape. It stores nothing.
+ * body, parses it as JSON and responds 202 with a body of the relay's shape. It stores nothing.
  * It sends `{type: 'ready', port}` over IPC once it listens and stops on SIGTERM.
  */
 import { createServer } from 'node:http';

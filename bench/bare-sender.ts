@@ -2,7 +2,7 @@
  * Baseline of the delivery benchmark, run as a child process: a bare undici POST loop that sends
  * `count` Boro messages to `url` with `concurrency` requests in flight, without signing.
  * Arguments: <url> <count> <concurrency>. It sends `{type: 'ready'}` over IPC, starts on
- * `{type: 'start'}` and sends `{type: 'done', errors}` when every request has been answered.
+ * `{type: 'start'}` and sends `{type: 'done', errors}` when every response has arrived.
  */
 import { Agent, request } from 'undici';
 import { boroMessageBody } from './payloads.js';

@@ -9,13 +9,13 @@ export interface IngestTarget {
   token: string;
 }
 
-export interface IngestAnswer {
+export interface IngestResponse {
   statusCode: number;
   body: string;
 }
 
-/** Posts one notification body through `pool`; returns the status code and the answer's body. */
-export async function postNotification(pool: Pool, target: IngestTarget, body: string): Promise<IngestAnswer> {
+/** Posts one notification body through `pool` and returns the response's status code and body. */
+export async function postNotification(pool: Pool, target: IngestTarget, body: string): Promise<IngestResponse> {
   const response = await pool.request({
     path: target.path,
     method: 'POST',
@@ -26,9 +26,9 @@ export async function postNotification(pool: Pool, target: IngestTarget, body: s
 }
 
 export interface ClosedLoopResult {
-  /** 202 answers that arrived inside the measurement window. */
+  /** 202 responses that arrived inside the measurement window. */
   accepted: number;
-  /** Other answers and request errors, in the whole run. */
+  /** Other responses and request errors, in the whole run. */
   errors: number;
   firstError: string | null;
   windowMs: number;
@@ -37,7 +37,7 @@ export interface ClosedLoopResult {
 
 /**
  * Posts one-alert notifications over `connections` connections, each sending its next request as
- * soon as the previous one is answered. Answers count from `warmupMs` after the start for `windowMs`.
+ * soon as the previous response arrives. Responses count from `warmupMs` after the start for `windowMs`.
  */
 export async function runClosedLoopIngest(p: {
   target: IngestTarget;
@@ -63,7 +63,7 @@ export async function runClosedLoopIngest(p: {
       try {
         const answer = await postNotification(pool, p.target, body);
         const answeredAtMs = performance.now();
-        if (answer.statusCode !== 202) recordError(`answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
+        if (answer.statusCode !== 202) recordError(`ingest failed with status ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
         else if (answeredAtMs >= windowStartMs && answeredAtMs < windowEndMs) result.accepted += 1;
       } catch (error) {
         recordError(String(error));
@@ -112,7 +112,7 @@ export async function ingestInBatches(p: {
       const answer = await postNotification(pool, p.target, notificationBody(p.runId, first, size));
       const acceptedNow = answer.statusCode === 202 ? (JSON.parse(answer.body) as { accepted: number }).accepted : 0;
       if (acceptedNow !== size) {
-        throw new Error(`ingest of alerts ${first}-${first + size - 1} answered ${answer.statusCode}: ${answer.body.slice(0, 300)}`);
+        throw new Error(`ingest of alerts ${first}-${first + size - 1} failed with status ${answer.statusCode}: ${answer.body.slice(0, 300)}`);
       }
       accepted += size;
     }

@@ -1,8 +1,8 @@
 /**
  * Delivery phase: messages/s that the relay delivers, signed, to a local receiver against a bare
  * undici POST loop with the same concurrency to the same kind of receiver. The relay first ingests a
- * backlog while the receiver holds its requests; the drain is timed from the moment the receiver
- * starts answering until every sequenceId has arrived.
+ * backlog while the receiver leaves its requests unanswered. The drain is timed from the moment the
+ * receiver starts responding until every sequenceId has arrived.
  */
 import { performance } from 'node:perf_hooks';
 import { ingestInBatches } from './client.js';

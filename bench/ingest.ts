@@ -1,6 +1,6 @@
 /**
  * Ingest phase: alerts/s that the relay accepts (one alert per request, several connections) against a
- * bare node:http server that parses the same JSON and answers 202, with the same client in the same run.
+ * bare node:http server that parses the same JSON and responds 202, with the same client in the same run.
  */
 import { performance } from 'node:perf_hooks';
 import { runClosedLoopIngest, type ClosedLoopResult } from './client.js';

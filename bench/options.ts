@@ -71,7 +71,7 @@ const QUICK_SIZES: PhaseSizes = {
   ...FULL_SIZES,
   ingestWarmupMs: 500,
   ingestWindowMs: 2_000,
-  deliveryMessages: 500,
+  deliveryMessages: 1_000,
   latencyWarmupMs: 500,
   latencyDurationMs: 3_000,
   backlogMessages: 5_000,
@@ -119,6 +119,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
 
   const quick = flags.has('--quick');
   const base = quick ? QUICK_SIZES : FULL_SIZES;
+  const defaultRounds = quick ? 1 : 3;
   const backlogText = values.get('--backlog');
   const roundsText = values.get('--rounds');
   const resultsDir = resolve('bench/results');
@@ -126,7 +127,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
   return {
     quick,
     phases: values.has('--phases') ? readPhases(values.get('--phases')) : [...PHASE_NAMES],
-    rounds: roundsText === undefined ? (quick ? 1 : 3) : readPositiveInteger('--rounds', roundsText),
+    rounds: roundsText === undefined ? defaultRounds : readPositiveInteger('--rounds', roundsText),
     relayLogLevel: values.get('--log-level') ?? 'info',
     sqliteSynchronous: values.has('--synchronous') ? readSynchronous(values.get('--synchronous')) : undefined,
     cpuProfileDir: flags.has('--cpu-prof') ? resolve(resultsDir, 'profiles') : undefined,

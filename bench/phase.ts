@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReportRow } from './stats.js';
 
-/** What a phase returns: rows for the table and its measurements for the JSON results. */
+/** Result of a phase: rows for the table and its measurements for the JSON results. */
 export interface PhaseReport {
   rows: ReportRow[];
   data: Record<string, unknown>;
@@ -13,7 +13,7 @@ export function logProgress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-/** The 1, 5 and 15 minute load averages, rounded to two decimals. */
+/** Returns the 1, 5 and 15 minute load averages, rounded to two decimals. */
 export function loadAverage(): number[] {
   return loadavg().map((value) => Math.round(value * 100) / 100);
 }
@@ -28,7 +28,7 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number): Pr
   return true;
 }
 
-/** A run id that makes alert fingerprints unique across runs. */
+/** Returns a run id that makes alert fingerprints unique across runs. */
 export function newRunId(label: string): string {
   return `${label}-${Date.now().toString(36)}`;
 }

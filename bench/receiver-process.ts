@@ -1,7 +1,7 @@
 /**
  * A benchmark receiver in its own process, so that the relay's deliveries during the ingest benchmark
- * cost the load-generating process nothing. It answers 200, sends `{type: 'ready', port}` over IPC,
- * and answers `{type: 'stats'}` with `{type: 'stats', delivered}`.
+ * cost the load-generating process nothing. It responds 200 to every request,
+ * sends `{type: 'ready', port}` over IPC and replies to `{type: 'stats'}` with `{type: 'stats', delivered}`.
  */
 import { startBenchReceiver } from './receiver.js';
 

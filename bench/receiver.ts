@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { sequenceIdOfKey } from './payloads.js';
 
 /**
- * `up` answers 200 at once. `hold` keeps each request unanswered, as a receiver that stalls does,
- * so that the relay's messages stay pending; `release()` answers the held requests with 200.
+ * `up` responds 200 at once. `hold` leaves each request unanswered, as a stalled receiver does, so
+ * that the relay's messages stay pending. `release()` responds 200 to the held requests.
  */
 export type ReceiverMode = 'up' | 'hold';
 
@@ -14,30 +14,30 @@ export interface BenchReceiverOptions {
   capacity: number;
   mode?: ReceiverMode;
   /**
-   * A held request is answered 503 with `Retry-After: 1` after this long, before the relay's attempt
+   * A held request gets a 503 response with `Retry-After: 1` after this long, before the relay's attempt
    * timeout (at most 60 s) ends it, so the message is retried within a second or two.
    */
   holdMs?: number;
 }
 
-/** A loopback HTTP receiver that records, per sequenceId, when a message was answered 200. */
+/** A loopback HTTP receiver that records, per sequenceId, when a message got a 200 response. */
 export interface BenchReceiver {
   url: string;
-  /** Requests answered 200, repeats included. */
+  /** Requests that got a 200 response, repeats included. */
   readonly delivered: number;
-  /** Distinct sequenceIds answered 200. */
+  /** Distinct sequenceIds that got a 200 response. */
   readonly distinct: number;
-  /** Requests answered 200 for a sequenceId already answered 200 (at-least-once repeats). */
+  /** 200 responses to a sequenceId that already got one (at-least-once repeats). */
   readonly repeats: number;
   /** Requests without a valid Idempotency-Key header. */
   readonly unknown: number;
   /** Requests currently held in `hold` mode. */
   readonly held: number;
-  /** Body bytes of the requests answered 200. */
+  /** Body bytes of the requests that got a 200 response. */
   readonly bodyBytes: number;
-  /** performance.now() at which `sequenceId` was first answered 200, or 0 when it has not been. */
+  /** performance.now() of the first 200 response to `sequenceId`, or 0 when it got none yet. */
   arrivalTimeOf(sequenceId: number): number;
-  /** Answers every held request 200 and switches to `up`; returns how many were held. */
+  /** Responds 200 to every held request, switches to `up` and returns how many were held. */
   release(): number;
   /** Resolves once `count` distinct sequenceIds have arrived, with performance.now() of the latest; null after `timeoutMs`. */
   waitForDistinct(count: number, timeoutMs: number): Promise<number | null>;
@@ -80,7 +80,7 @@ export async function startBenchReceiver(options: BenchReceiverOptions): Promise
     for (const wake of waiters) wake();
   };
 
-  const answer = (response: ServerResponse, status: number, headers: Record<string, string> = {}) => {
+  const respond = (response: ServerResponse, status: number, headers: Record<string, string> = {}) => {
     if (response.destroyed) return;
     response.writeHead(status, { 'content-type': 'text/plain', ...headers });
     response.end(status === 200 ? 'ok' : 'held');
@@ -91,7 +91,7 @@ export async function startBenchReceiver(options: BenchReceiverOptions): Promise
       ...entry,
       timer: setTimeout(() => {
         held.delete(request);
-        answer(entry.response, 503, { 'retry-after': '1' });
+        respond(entry.response, 503, { 'retry-after': '1' });
       }, holdMs),
     };
     held.add(request);
@@ -109,7 +109,7 @@ export async function startBenchReceiver(options: BenchReceiverOptions): Promise
         return;
       }
       recordDelivered(sequenceId, bodyBytes, performance.now());
-      answer(response, 200);
+      respond(response, 200);
     });
   };
 
@@ -149,7 +149,7 @@ export async function startBenchReceiver(options: BenchReceiverOptions): Promise
       for (const entry of held) {
         clearTimeout(entry.timer);
         recordDelivered(entry.sequenceId, entry.bodyBytes, releasedAtMs);
-        answer(entry.response, 200);
+        respond(entry.response, 200);
       }
       held.clear();
       return count;

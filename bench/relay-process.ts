@@ -40,7 +40,7 @@ export interface RelayProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a relay on a free loopback port and waits until /readyz answers 200. */
+/** Starts a relay on a free loopback port and waits until /readyz responds 200. */
 export async function startRelayProcess(options: RelayProcessOptions): Promise<RelayProcess> {
   if (!existsSync(BUILT_MAIN)) {
     throw new Error(`${BUILT_MAIN} is missing: run the benchmark with 'npm run bench', which builds the relay first`);
@@ -90,7 +90,7 @@ export async function startRelayProcess(options: RelayProcessOptions): Promise<R
     async api(path) {
       const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${apiToken}` } });
       const text = await response.text();
-      if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+      if (response.status !== 200) throw new Error(`GET ${path} failed with status ${response.status}: ${text.slice(0, 300)}`);
       return JSON.parse(text) as unknown;
     },
     memory: () => readProcessMemory(pid),
@@ -117,7 +117,7 @@ async function waitUntilReady(child: ChildProcess, baseUrl: string, logFile: str
     }
     await sleep(50);
   }
-  throw new Error(`relay did not answer 200 on ${baseUrl}/readyz within ${READY_TIMEOUT_MS} ms; its log:\n${logTail(logFile)}`);
+  throw new Error(`relay did not respond 200 on ${baseUrl}/readyz within ${READY_TIMEOUT_MS} ms; its log:\n${logTail(logFile)}`);
 }
 
 function logTail(logFile: string): string {

@@ -39,7 +39,7 @@ export function formatMs(ms: number): string {
 }
 
 export function formatMebibytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 const COLUMNS: Array<{ title: string; cell: (row: ReportRow) => string }> = [

@@ -281,6 +281,23 @@ describe('delivery', () => {
     assert.deepEqual(statuses, ['Active', 'Active', 'Cleared']);
   });
 
+  it('pauses a failing receiver', async () => {
+    const down = await receiver(() => ({ reset: true }));
+    const healthy = await receiver();
+    const downUid = await createProfile(relay, down.url);
+    const healthyUid = await createProfile(relay, healthy.url);
+    const storm = Array.from({ length: 50 }, (_, index) => firingAlert(`storm-${index}`));
+
+    await relay.ingest(downUid, notification(storm));
+    await down.waitForRequests(1);
+    await relay.ingest(healthyUid, notification([firingAlert('calm')]));
+    await healthy.waitForRequests(1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    assert.equal(healthy.requests.length, 1);
+    assert.equal(down.requests.length, 1);
+  });
+
   it('skips a disabled profile', async () => {
     const target = await receiver();
     const uid = await createProfile(relay, target.url, { enabled: false });

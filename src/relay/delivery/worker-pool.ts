@@ -18,6 +18,12 @@ const LEASE_MARGIN_MS = 30_000;
 /** Maximum time between two reads of the queue when no message is due. */
 const IDLE_POLL_MS = 5_000;
 
+/**
+ * While a profile's receiver fails, its other messages wait too, and one message probes the receiver
+ * at most this often; so a receiver that is down costs one attempt per interval, not one per message.
+ */
+export const PROBE_INTERVAL_MS = 30_000;
+
 export interface WorkerPoolOptions {
   outbox: Outbox;
   profiles: ProfileCache;
@@ -43,6 +49,8 @@ export class WorkerPool {
   readonly #owner = `worker-${randomUUID()}`;
   readonly #inFlight = new Map<number, Promise<void>>();
   readonly #inFlightPerProfile = new Map<string, number>();
+  /** Profiles whose receiver failed, paused until the time given (epoch ms). */
+  readonly #pausedUntilMs = new Map<string, number>();
   #timer: NodeJS.Timeout | null = null;
   #pumping = false;
   #pumpAgain = false;
@@ -110,17 +118,35 @@ export class WorkerPool {
       nowMs,
       // Leases outlive the longest attempt: the maximum timeout of 60 s per hop, four hops.
       leaseExpiresAtMs: nowMs + 4 * 60_000 + LEASE_MARGIN_MS,
-      capacityOf: (uid) => this.#options.profileConcurrency - (this.#inFlightPerProfile.get(uid) ?? 0),
+      capacityOf: (uid) => this.#capacityOf(uid, nowMs),
     });
 
     for (const message of leased) this.#startDelivery(message);
   }
 
+  #capacityOf(profileUid: string, nowMs: number): number {
+    const pausedUntilMs = this.#pausedUntilMs.get(profileUid);
+    if (pausedUntilMs !== undefined && pausedUntilMs > nowMs) return 0;
+    return this.#options.profileConcurrency - (this.#inFlightPerProfile.get(profileUid) ?? 0);
+  }
+
   async #scheduleNextWake(): Promise<void> {
     if (!this.#running) return;
+
+    const nowMs = Date.now();
     const dueAtMs = await this.#options.outbox.nextDueAtMs();
-    const delayMs = dueAtMs === null ? IDLE_POLL_MS : Math.min(Math.max(dueAtMs - Date.now(), 0), IDLE_POLL_MS);
-    this.#schedule(delayMs);
+    const pauseEnds = [...this.#pausedUntilMs.values()].filter((atMs) => atMs > nowMs);
+    const wakeAtMs = Math.min(dueAtMs ?? Infinity, ...pauseEnds, nowMs + IDLE_POLL_MS);
+    this.#schedule(Math.max(wakeAtMs - nowMs, 0));
+  }
+
+  /** Pauses a profile whose receiver asked for a retry, and resumes it once a delivery succeeds. */
+  #updatePause(profileUid: string, resolution: AttemptResolution): void {
+    if (resolution.state === 'delivered') {
+      this.#pausedUntilMs.delete(profileUid);
+    } else if (resolution.state === 'retrying') {
+      this.#pausedUntilMs.set(profileUid, Math.min(resolution.nextAttemptAtMs, Date.now() + PROBE_INTERVAL_MS));
+    }
   }
 
   #schedule(delayMs: number): void {
@@ -161,6 +187,7 @@ export class WorkerPool {
     });
 
     const resolution = this.#resolve(message, report);
+    this.#updatePause(profile.uid, resolution);
     const secrets = secretValuesOf(profile);
     const error = this.#errorOf(report, resolution, secrets);
     await this.#options.outbox.recordAttempt(

@@ -71,6 +71,13 @@ function buildMigrations(dialect: SqlDialectName): Record<string, Migration> {
         .addColumn('test', 'integer', (column) => column.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex('messages_due').on('messages').columns(['state', 'next_attempt_at']).execute();
+      await db.schema.createIndex('messages_leases').on('messages').columns(['state', 'lease_expires_at']).execute();
+      await db.schema
+        .createIndex('messages_queue')
+        .on('messages')
+        .columns(['profile_uid', 'next_attempt_at', 'id'])
+        .where(sql.ref('state'), 'in', [sql.lit('pending'), sql.lit('retrying')])
+        .execute();
       await db.schema.createIndex('messages_profile').on('messages').columns(['profile_uid', 'id']).execute();
       await db.schema.createIndex('messages_finished').on('messages').columns(['finished_at']).execute();
 

@@ -227,9 +227,10 @@ export class Outbox {
   }
 
   /**
-   * Leases up to `limit` due messages to `owner` until `leaseExpiresAtMs`, oldest first, at most
-   * `perProfile(uid)` per profile. A Cleared message is due only once its Active message is
-   * delivered, failed or pruned. Expired leases of a worker that died count as due.
+   * Leases due messages to `owner` until `leaseExpiresAtMs`: at most `limit` in all and at most
+   * `capacityOf(uid)` per profile, oldest first within a profile. Each profile is read on its own, so a
+   * profile with a large backlog never hides another profile's messages. A Cleared message is due only
+   * once its Active message is delivered, failed or pruned.
    */
   async lease(p: {
     owner: string;
@@ -241,54 +242,18 @@ export class Outbox {
     if (p.limit <= 0) return [];
 
     return this.#db.transaction().execute(async (trx) => {
-      const candidates = await trx
-        .selectFrom('messages as m')
-        .select(['m.id', 'm.profile_uid', 'm.sequence_id', 'm.status', 'm.body', 'm.attempts', 'm.failed_attempts', 'm.queued_at', 'm.test'])
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('m.state', 'in', ['pending', 'retrying']), eb('m.next_attempt_at', '<=', p.nowMs)]),
-            eb.and([eb('m.state', '=', 'delivering'), eb('m.lease_expires_at', '<', p.nowMs)]),
-          ]),
-        )
-        .where((eb) =>
-          eb.or([
-            eb('m.after_message_id', 'is', null),
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('messages as a')
-                  .select('a.id')
-                  .whereRef('a.id', '=', 'm.after_message_id')
-                  .where('a.state', 'in', ['pending', 'delivering', 'retrying']),
-              ),
-            ),
-          ]),
-        )
-        .orderBy('m.next_attempt_at')
-        .orderBy('m.id')
-        .limit(Math.max(p.limit * 4, 64))
-        .execute();
+      await this.#requeueExpiredLeases(trx, p.nowMs);
+
+      const profiles = await trx.selectFrom('profiles').select('uid').orderBy('uid').execute();
+      const offset = this.#leaseRound++ % Math.max(profiles.length, 1);
+      const rotated = [...profiles.slice(offset), ...profiles.slice(0, offset)];
 
       const taken: LeasedMessage[] = [];
-      const takenPerProfile = new Map<string, number>();
-      for (const row of candidates) {
+      for (const { uid } of rotated) {
+        const room = Math.min(p.capacityOf(uid), p.limit - taken.length);
+        if (room <= 0) continue;
+        taken.push(...(await this.#dueMessages(trx, uid, room, p.nowMs)));
         if (taken.length >= p.limit) break;
-
-        const count = takenPerProfile.get(row.profile_uid) ?? 0;
-        if (count >= p.capacityOf(row.profile_uid)) continue;
-
-        takenPerProfile.set(row.profile_uid, count + 1);
-        taken.push({
-          id: Number(row.id),
-          profileUid: row.profile_uid,
-          sequenceId: Number(row.sequence_id),
-          status: row.status as BoroStatus,
-          body: row.body,
-          attempts: Number(row.attempts),
-          failedAttempts: Number(row.failed_attempts),
-          queuedAtMs: Number(row.queued_at),
-          test: Number(row.test) === 1,
-        });
       }
 
       if (taken.length > 0) {
@@ -304,6 +269,59 @@ export class Outbox {
       }
       return taken;
     });
+  }
+
+  #leaseRound = 0;
+
+  /** Returns up to `limit` due messages of one profile, read in order from the partial queue index. */
+  async #dueMessages(trx: Transaction<Database>, profileUid: string, limit: number, nowMs: number): Promise<LeasedMessage[]> {
+    const rows = await trx
+      .selectFrom('messages as m')
+      .select(['m.id', 'm.profile_uid', 'm.sequence_id', 'm.status', 'm.body', 'm.attempts', 'm.failed_attempts', 'm.queued_at', 'm.test'])
+      .where('m.profile_uid', '=', profileUid)
+      // A literal term, so that SQLite can match the partial index `messages_queue`.
+      .where(sql<boolean>`m.state in ('pending', 'retrying')`)
+      .where('m.next_attempt_at', '<=', nowMs)
+      .where((eb) =>
+        eb.or([
+          eb('m.after_message_id', 'is', null),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('messages as a')
+                .select('a.id')
+                .whereRef('a.id', '=', 'm.after_message_id')
+                .where('a.state', 'in', ['pending', 'delivering', 'retrying']),
+            ),
+          ),
+        ]),
+      )
+      .orderBy('m.next_attempt_at')
+      .orderBy('m.id')
+      .limit(limit)
+      .execute();
+
+    return rows.map((row) => ({
+      id: Number(row.id),
+      profileUid: row.profile_uid,
+      sequenceId: Number(row.sequence_id),
+      status: row.status as BoroStatus,
+      body: row.body,
+      attempts: Number(row.attempts),
+      failedAttempts: Number(row.failed_attempts),
+      queuedAtMs: Number(row.queued_at),
+      test: Number(row.test) === 1,
+    }));
+  }
+
+  /** Queues again the messages whose lease expired: their worker died, or stopped without recording. */
+  async #requeueExpiredLeases(trx: Transaction<Database>, nowMs: number): Promise<void> {
+    await trx
+      .updateTable('messages')
+      .set({ state: 'pending', lease_owner: null, lease_expires_at: null, next_attempt_at: nowMs })
+      .where('state', '=', 'delivering')
+      .where('lease_expires_at', '<', nowMs)
+      .execute();
   }
 
   /** Stores one attempt and moves its message to the state the attempt led to. */
