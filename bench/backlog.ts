@@ -18,17 +18,26 @@ export const BACKLOG_TARGET_RSS_BYTES = 250 * 1024 * 1024;
 
 const MEMORY_SAMPLE_INTERVAL_MS = 500;
 const PROGRESS_INTERVAL_MS = 10_000;
-/** The relay settles (GC, WAL checkpoint) this long after the ingest before RSS is read. */
+/** Pause between the end of the ingest and the RSS reading at full backlog. */
 const SETTLE_MS = 3_000;
 const FIRST_LEASE_TIMEOUT_MS = 10_000;
 /** The slowest drain accepted before the phase gives up and reports the missing messages. */
 const MIN_DRAIN_RATE_PER_SECOND = 10;
 
+/** Returns the relay's RSS, or 0 once the process has exited (whileRunning reports the exit). */
+function rssOf(relay: RelayProcess): number {
+  try {
+    return relay.memory().rssBytes;
+  } catch {
+    return 0;
+  }
+}
+
 /** Samples the relay's RSS every MEMORY_SAMPLE_INTERVAL_MS until stopped and keeps the maximum. */
 function sampleMemory(relay: RelayProcess): { maxRssBytes: () => number; stop: () => void } {
-  let maxRssBytes = relay.memory().rssBytes;
+  let maxRssBytes = rssOf(relay);
   const timer = setInterval(() => {
-    maxRssBytes = Math.max(maxRssBytes, relay.memory().rssBytes);
+    maxRssBytes = Math.max(maxRssBytes, rssOf(relay));
   }, MEMORY_SAMPLE_INTERVAL_MS);
   return { maxRssBytes: () => maxRssBytes, stop: () => clearInterval(timer) };
 }
@@ -45,12 +54,16 @@ async function drain(receiver: BenchReceiver, relay: RelayProcess, messages: num
   const released = receiver.release();
   const progress = setInterval(() => {
     const seconds = (performance.now() - startedAtMs) / 1000;
-    logProgress(`backlog: ${receiver.distinct}/${messages} delivered after ${seconds.toFixed(0)} s, relay RSS ${formatMebibytes(relay.memory().rssBytes)}`);
+    logProgress(`backlog: ${receiver.distinct}/${messages} delivered after ${seconds.toFixed(0)} s, relay RSS ${formatMebibytes(rssOf(relay))}`);
   }, PROGRESS_INTERVAL_MS);
 
-  const finishedAtMs = await receiver.waitForDistinct(messages, timeoutMs);
-  clearInterval(progress);
-  memory.stop();
+  let finishedAtMs: number | null;
+  try {
+    finishedAtMs = await relay.whileRunning(receiver.waitForDistinct(messages, timeoutMs));
+  } finally {
+    clearInterval(progress);
+    memory.stop();
+  }
 
   const drainMs = (finishedAtMs ?? performance.now()) - startedAtMs;
   return {
@@ -78,15 +91,15 @@ export async function runBacklogPhase(options: BenchOptions): Promise<PhaseRepor
     const startMemory = relay.memory();
 
     const ingestMemory = sampleMemory(relay);
-    const ingest = await ingestInBatches({
+    const ingest = await relay.whileRunning(ingestInBatches({
       target: { origin: relay.baseUrl, path: `/api/v1/webhook/${BENCH_PROFILE_UID}`, token: relay.ingestToken },
       runId: newRunId('backlog'),
       count: messages,
       batchSize: sizes.backlogBatchSize,
       concurrency: 4,
-      onProgress: (accepted) => logProgress(`backlog: ${accepted}/${messages} ingested, relay RSS ${formatMebibytes(relay?.memory().rssBytes ?? 0)}`),
+      onProgress: (accepted) => logProgress(`backlog: ${accepted}/${messages} ingested, relay RSS ${formatMebibytes(relay ? rssOf(relay) : 0)}`),
       progressEveryMs: PROGRESS_INTERVAL_MS,
-    });
+    }));
     await waitUntil(() => receiver.held > 0, FIRST_LEASE_TIMEOUT_MS);
     await sleep(SETTLE_MS);
     ingestMemory.stop();

@@ -81,7 +81,7 @@ async function measureBaseline(messages: number, concurrency: number): Promise<D
   }
 }
 
-/** Ingests `messages` alerts while the receiver holds, then releases it and times the drain. */
+/** Ingests `messages` alerts while the receiver holds its requests, then releases them and times the drain. */
 async function measureRelay(options: BenchOptions, messages: number, concurrency: number): Promise<DeliveryRun> {
   const receiver = await startBenchReceiver({ capacity: messages, mode: 'hold' });
   let relay;
@@ -93,19 +93,19 @@ async function measureRelay(options: BenchOptions, messages: number, concurrency
       cpuProfileDir: options.cpuProfileDir,
     });
     await relay.createProfile(`${receiver.url}/hooks/boro`);
-    await ingestInBatches({
+    await relay.whileRunning(ingestInBatches({
       target: { origin: relay.baseUrl, path: `/api/v1/webhook/${BENCH_PROFILE_UID}`, token: relay.ingestToken },
       runId: newRunId('delivery'),
       count: messages,
       batchSize: options.sizes.backlogBatchSize,
       concurrency: 4,
-    });
+    }));
     await waitUntil(() => receiver.held >= Math.min(concurrency, messages), FIRST_LEASE_TIMEOUT_MS);
 
     const cpuBeforeMs = relay.cpuMs();
     const startedAtMs = performance.now();
     const released = receiver.release();
-    const finishedAtMs = await receiver.waitForDistinct(messages, drainTimeoutMs(messages));
+    const finishedAtMs = await relay.whileRunning(receiver.waitForDistinct(messages, drainTimeoutMs(messages)));
     const run = summarise(receiver, messages, startedAtMs, finishedAtMs, messages - released);
     return { ...run, senderCpuShare: (relay.cpuMs() - cpuBeforeMs) / run.drainMs };
   } finally {

@@ -70,7 +70,7 @@ async function measureRelay(options: BenchOptions): Promise<IngestRound['relay']
     await relay.createProfile(`http://127.0.0.1:${port}/hooks/boro`);
 
     const target = { origin: relay.baseUrl, path: `/api/v1/webhook/${BENCH_PROFILE_UID}`, token: relay.ingestToken };
-    const run = await measureServer(relay.pid, options, target, 'ingest-relay');
+    const run = await relay.whileRunning(measureServer(relay.pid, options, target, 'ingest-relay'));
 
     receiver.send({ type: 'stats' });
     const stats = await waitForMessage<{ type: string; delivered: number }>(receiver, 'stats', CHILD_READY_TIMEOUT_MS);

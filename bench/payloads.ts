@@ -3,12 +3,12 @@
  * a Boro message of the size the relay delivers for them.
  */
 
-/** The ingest token's header value, as Grafana sends it with "Authorization credentials". */
+/** Returns the Authorization header value that Grafana sends for its "Authorization credentials" option. */
 export function bearer(token: string): string {
   return `Bearer ${token}`;
 }
 
-/** One firing alert instance. Each `index` gets its own fingerprint and instance label, so no alert repeats another. */
+/** Builds one firing alert instance. Each `index` gets its own fingerprint and instance label, so no alert repeats another. */
 export function firingAlert(runId: string, index: number): object {
   const instance = `api-${index}:9100`;
   return {
@@ -40,7 +40,7 @@ export function firingAlert(runId: string, index: number): object {
   };
 }
 
-/** A Grafana webhook notification body carrying the alerts `first` to `first + count - 1`. */
+/** Builds a Grafana webhook notification body carrying the alerts `first` to `first + count - 1`. */
 export function notificationBody(runId: string, first: number, count = 1): string {
   const alerts = [];
   for (let index = first; index < first + count; index++) alerts.push(firingAlert(runId, index));
@@ -63,7 +63,7 @@ export function notificationBody(runId: string, first: number, count = 1): strin
   });
 }
 
-/** The Boro message that the relay maps from `firingAlert` for a profile named Bench: what the baseline sender posts. */
+/** Builds the Boro message that the relay maps from `firingAlert` for a profile named Bench, which the baseline sender posts. */
 export function boroMessageBody(sequenceId: number): string {
   const instance = `api-${sequenceId}:9100`;
   return JSON.stringify({
@@ -86,7 +86,7 @@ export function boroMessageBody(sequenceId: number): string {
   });
 }
 
-/** The sequenceId at the end of an `Idempotency-Key: <profile uid>-<sequenceId>` header, or null. */
+/** Returns the sequenceId at the end of an `Idempotency-Key: <profile uid>-<sequenceId>` header, or null. */
 export function sequenceIdOfKey(key: string | string[] | undefined): number | null {
   if (typeof key !== 'string') return null;
 

@@ -34,10 +34,38 @@ export interface RelayProcess {
   createProfile(url: string): Promise<void>;
   /** GETs a management API path with the API token; returns the parsed JSON body. */
   api(path: string): Promise<unknown>;
+  /** Reads the relay's memory; throws when the process has exited. */
   memory(): ProcessMemory;
   cpuMs(): number;
+  /** Resolves or rejects as `work` does, but rejects first, with the relay's log tail, when the relay exits. */
+  whileRunning<T>(work: Promise<T>): Promise<T>;
   /** Stops the relay with SIGTERM and removes its data dir. */
   stop(): Promise<void>;
+}
+
+/** Relays started and not yet stopped, with their data dirs, for `killRelayProcessesSync`. */
+const runningRelays = new Map<ChildProcess, string>();
+
+/** Kills every relay that is still running with SIGKILL and removes its data dir: the cleanup when the benchmark exits early. */
+export function killRelayProcessesSync(): void {
+  for (const [child, dataDir] of runningRelays) {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  runningRelays.clear();
+}
+
+function describeExit(child: ChildProcess): string {
+  return child.signalCode === null ? `code ${child.exitCode}` : `signal ${child.signalCode}`;
+}
+
+/** Rejects once `child` exits, with its exit status and the tail of its log. */
+function rejectOnExit(child: ChildProcess, logFile: string): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const fail = () => reject(new Error(`relay ${child.pid} exited unexpectedly (${describeExit(child)}); its log ends with:\n${logTail(logFile)}`));
+    if (child.exitCode !== null || child.signalCode !== null) fail();
+    else child.once('exit', fail);
+  });
 }
 
 /** Starts a relay on a free loopback port and waits until /readyz responds 200. */
@@ -70,17 +98,22 @@ export async function startRelayProcess(options: RelayProcessOptions): Promise<R
   const logFd = openSync(logFile, 'a');
   const child = spawn(process.execPath, [...nodeOptions, RELAY_ENTRY, 'serve'], { env, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
+  runningRelays.set(child, dataDir);
 
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitUntilReady(child, baseUrl, logFile);
   } catch (error) {
     await stopChild(child);
+    runningRelays.delete(child);
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
 
   const pid = child.pid as number;
+  const exited = rejectOnExit(child, logFile);
+  // A relay that exits while nothing waits on it is reported by the next whileRunning call.
+  exited.catch(() => undefined);
   return {
     pid,
     baseUrl,
@@ -95,8 +128,10 @@ export async function startRelayProcess(options: RelayProcessOptions): Promise<R
     },
     memory: () => readProcessMemory(pid),
     cpuMs: () => readProcessCpuMs(pid),
+    whileRunning: (work) => Promise.race([work, exited]),
     async stop() {
       await stopChild(child);
+      runningRelays.delete(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -105,8 +140,8 @@ export async function startRelayProcess(options: RelayProcessOptions): Promise<R
 async function waitUntilReady(child: ChildProcess, baseUrl: string, logFile: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`relay exited with code ${child.exitCode} during start; its log:\n${logTail(logFile)}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`relay exited (${describeExit(child)}) during start; its log ends with:\n${logTail(logFile)}`);
     }
     try {
       const response = await fetch(`${baseUrl}/readyz`);

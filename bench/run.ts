@@ -11,6 +11,7 @@ import { runIngestPhase } from './ingest.js';
 import { runLatencyPhase } from './latency.js';
 import { parseOptions, USAGE, type BenchOptions, type PhaseName } from './options.js';
 import { loadAverage, logProgress, type PhaseReport } from './phase.js';
+import { killRelayProcessesSync } from './relay-process.js';
 import { formatTable, type ReportRow } from './stats.js';
 
 const PHASES: Record<PhaseName, (options: BenchOptions) => Promise<PhaseReport>> = {
@@ -101,6 +102,15 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: phases failed: ${failures.join(', ')}\n`);
     process.exitCode = 1;
   }
+}
+
+// Relays are plain child processes, so an early exit of the benchmark must end them itself.
+process.once('exit', killRelayProcessesSync);
+for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15]] as const) {
+  process.once(signal, () => {
+    logProgress(`${signal} received, stopping the relays`);
+    process.exit(128 + number);
+  });
 }
 
 await main();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { verifyRequest } from '../src/relay/signing/api-auth.js';
-import { alertmanagerSkipReason, requireAlertmanagerBinary, startAlertmanager, webhookRouteConfig, type AlertmanagerProcess } from './helpers/alertmanager.js';
+import { requireAlertmanagerBinary, startAlertmanager, webhookRouteConfig, type AlertmanagerProcess } from './helpers/alertmanager.js';
 import { startRecordingReceiver, type RecordedRequest, type RecordingReceiver } from './helpers/recording-receiver.js';
 import { eventually, startTestRelay, type TestRelay } from './helpers/test-relay.js';
 
@@ -41,7 +41,7 @@ function verify(request: RecordedRequest) {
   });
 }
 
-describe('alertmanager to relay', { skip: alertmanagerSkipReason() }, () => {
+describe('alertmanager to relay', () => {
   let receiver: RecordingReceiver | undefined;
   let relay: TestRelay | undefined;
   let alertmanager: AlertmanagerProcess | undefined;

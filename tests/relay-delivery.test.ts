@@ -334,6 +334,9 @@ describe('delivery', () => {
     assert.equal(body.delivered, true);
     assert.equal(body.statusCode, 200);
     assert.match(body.request.canonicalString, /^POST,application\/json,/);
+    assert.ok(body.request.canonicalString.includes(body.request.headers['X-Authorization-Content-SHA256']));
+    assert.match(body.request.headers.Authorization, /^APIAuth-HMAC-SHA256 /);
+    assert.equal(body.request.headers['X-Env'], '[redacted]');
     assert.equal(JSON.parse(body.request.body).sequenceId, 0);
     assert.equal(list.body.deliveries[0].test, true);
   });

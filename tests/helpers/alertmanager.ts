@@ -52,15 +52,6 @@ export function requireAlertmanagerBinary(): void {
 }
 
 /**
- * Returns why the end-to-end test is skipped: only when the binary is missing outside CI. In CI
- * (`CI=true`, where .ci/run installs the package) a missing binary fails the test instead.
- */
-export function alertmanagerSkipReason(): string | false {
-  if (existsSync(ALERTMANAGER_BINARY) || process.env.CI === 'true') return false;
-  return `${ALERTMANAGER_BINARY} is missing; install the Debian package prometheus-alertmanager to run this test`;
-}
-
-/**
  * Returns a loopback port that was free a moment ago, found by listening on port 0 and closing.
  * Another process may still take the port before the caller binds it.
  */

@@ -30,14 +30,21 @@ function testAlert(nowMs: number): NormalizedAlert {
   };
 }
 
-function redactHeaders(headers: Record<string, string>, profile: ProfileRecord): Record<string, string> {
+/** Headers the relay computes when it signs: an HMAC, a body hash and a date, none of them a secret. */
+const SIGNING_HEADERS = new Set(['authorization', 'date', 'x-authorization-content-sha256']);
+
+/**
+ * Redacts the custom header values of a sent request (but Content-Type and User-Agent), and any other
+ * credential-like header. The signing headers stay, because receivers need them to debug their verifier.
+ */
+function redactHeaders(headers: Record<string, string>, profile: ProfileRecord, signed: boolean): Record<string, string> {
   const custom = new Set(profile.headers.map((header) => header.name.toLowerCase()));
   const redacted: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
-    // The signature is an HMAC, not a secret, and receivers need it to debug their verifier.
-    const isSignature = lower === 'authorization' && value.startsWith('APIAuth-HMAC-SHA256 ') && profile.signRequests;
-    redacted[name] = !isSignature && (isCredentialHeaderName(name) || (custom.has(lower) && lower !== 'content-type' && lower !== 'user-agent')) ? REDACTED : value;
+    const isSigningHeader = signed && SIGNING_HEADERS.has(lower);
+    const isCustomValue = custom.has(lower) && lower !== 'content-type' && lower !== 'user-agent';
+    redacted[name] = !isSigningHeader && (isCredentialHeaderName(name) || isCustomValue) ? REDACTED : value;
   }
   return redacted;
 }
@@ -97,7 +104,7 @@ export async function sendTestMessage(services: RelayServices, profile: ProfileR
     responseBody,
     request: {
       url: isSecretUrl(profile) ? redactSlackUrl(sent.url.toString()) : sent.url.toString(),
-      headers: redactHeaders(sent.headers, profile),
+      headers: redactHeaders(sent.headers, profile, sent.canonicalString !== null),
       body: sent.body.toString('utf8'),
     },
   };

@@ -94,11 +94,12 @@ export class WorkerPool {
   async #pump(): Promise<void> {
     this.#pumping = true;
     try {
+      let leased = 0;
       do {
         this.#pumpAgain = false;
-        await this.#leaseAndStart();
+        leased = await this.#leaseAndStart();
       } while (this.#pumpAgain && this.#running);
-      await this.#scheduleNextWake();
+      await this.#scheduleNextWake(leased);
     } catch (error) {
       this.#options.logger.error({ err: error }, 'delivery queue read failed');
       this.#schedule(IDLE_POLL_MS);
@@ -107,9 +108,10 @@ export class WorkerPool {
     }
   }
 
-  async #leaseAndStart(): Promise<void> {
+  /** Leases what the free workers can take and starts delivering it; returns the number leased. */
+  async #leaseAndStart(): Promise<number> {
     const free = this.#options.concurrency - this.#inFlight.size;
-    if (free <= 0 || !this.#running) return;
+    if (free <= 0 || !this.#running) return 0;
 
     const nowMs = Date.now();
     const leased = await this.#options.outbox.lease({
@@ -122,6 +124,7 @@ export class WorkerPool {
     });
 
     for (const message of leased) this.#startDelivery(message);
+    return leased.length;
   }
 
   #capacityOf(profileUid: string, nowMs: number): number {
@@ -130,11 +133,17 @@ export class WorkerPool {
     return this.#options.profileConcurrency - (this.#inFlightPerProfile.get(profileUid) ?? 0);
   }
 
-  async #scheduleNextWake(): Promise<void> {
+  /**
+   * Sets the timer for the next read of the queue. When messages are due but the last read leased
+   * none (their profiles are full or paused, or a Cleared waits for its Active), the end of an attempt
+   * or of a pause wakes the pool, so the due time alone must not re-arm the timer at 0 ms.
+   */
+  async #scheduleNextWake(lastLeased: number): Promise<void> {
     if (!this.#running) return;
 
     const nowMs = Date.now();
-    const dueAtMs = await this.#options.outbox.nextDueAtMs();
+    const nextDueAtMs = await this.#options.outbox.nextDueAtMs();
+    const dueAtMs = nextDueAtMs !== null && nextDueAtMs <= nowMs && lastLeased === 0 ? null : nextDueAtMs;
     const pauseEnds = [...this.#pausedUntilMs.values()].filter((atMs) => atMs > nowMs);
     const wakeAtMs = Math.min(dueAtMs ?? Infinity, ...pauseEnds, nowMs + IDLE_POLL_MS);
     this.#schedule(Math.max(wakeAtMs - nowMs, 0));

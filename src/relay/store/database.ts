@@ -12,6 +12,28 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+/** Prepared statements kept per connection; the relay's queries are a few dozen fixed SQL texts. */
+const MAX_CACHED_STATEMENTS = 256;
+
+/**
+ * Makes `prepare` reuse statements by SQL text. Kysely prepares each query again on every call, and
+ * preparing costs about as much as running one of the relay's small queries.
+ */
+function cachePreparedStatements(database: SQLite.Database): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, SQLite.Statement>();
+
+  database.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (cache.size >= MAX_CACHED_STATEMENTS) cache.delete(cache.keys().next().value as string);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as SQLite.Database['prepare'];
+}
+
 function openSqlite(path: string, synchronous: SqliteSynchronous): OpenDatabase {
   mkdirSync(dirname(path), { recursive: true });
   const database = new SQLite(path);
@@ -22,6 +44,7 @@ function openSqlite(path: string, synchronous: SqliteSynchronous): OpenDatabase 
   database.pragma(`synchronous = ${synchronous}`);
   database.pragma('busy_timeout = 5000');
 
+  cachePreparedStatements(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
