@@ -21,6 +21,14 @@ export class RelayApiError extends Error {
   }
 }
 
+/** Returns the error as a RelayApiError, wrapping anything else (a bug in the page) with its message. */
+export function asRelayApiError(error: unknown): RelayApiError {
+  if (error instanceof RelayApiError) {
+    return error;
+  }
+  return new RelayApiError(0, error instanceof Error ? error.message : String(error));
+}
+
 function isErrorBody(data: unknown): data is ErrorBody {
   return typeof data === 'object' && data !== null && 'error' in data && typeof (data as ErrorBody).error?.message === 'string';
 }
