@@ -3,6 +3,7 @@ import type { BoroStatus } from '../../contract/message.js';
 import type { IngestResult } from '../../contract/delivery.js';
 import type { MappedAlert, MessageFields } from '../mapping/map-alert.js';
 import { serialiseMessage } from '../mapping/serialise-message.js';
+import { GroupCommit } from './group-commit.js';
 import type { Database } from './schema.js';
 
 /** A mapped alert ready for the outbox. */
@@ -54,9 +55,11 @@ function dedupKey(profileUid: string, entry: OutboxEntry): string {
  */
 export class Outbox {
   readonly #db: Kysely<Database>;
+  readonly #writes: GroupCommit<Database>;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.#writes = new GroupCommit(db);
   }
 
   /**
@@ -64,7 +67,7 @@ export class Outbox {
    * transaction, skipping repeats of messages already accepted.
    */
   async accept(profileUid: string, entries: OutboxEntry[], nowMs = Date.now()): Promise<IngestResult> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#writes.run(async (trx) => {
       const result: IngestResult = { accepted: 0, duplicates: 0, skipped: 0, messages: [] };
 
       for (const entry of entries) {
@@ -241,7 +244,7 @@ export class Outbox {
   }): Promise<LeasedMessage[]> {
     if (p.limit <= 0) return [];
 
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#writes.run(async (trx) => {
       await this.#requeueExpiredLeases(trx, p.nowMs);
 
       const profiles = await trx.selectFrom('profiles').select('uid').orderBy('uid').execute();
@@ -328,7 +331,7 @@ export class Outbox {
   async recordAttempt(record: AttemptRecord, resolution: AttemptResolution, nowMs = Date.now()): Promise<void> {
     const outcome = resolution.state === 'retrying' ? 'retried' : resolution.state;
 
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#writes.run(async (trx) => {
       await trx
         .insertInto('attempts')
         .values({
