@@ -20,7 +20,7 @@ const IDLE_POLL_MS = 5_000;
 
 /**
  * While a profile's receiver fails, its other messages wait too, and one message probes the receiver
- * at most this often; so a receiver that is down costs one attempt per interval, not one per message.
+ * at most this often. A receiver that is down therefore costs one attempt per interval, not one per message.
  */
 export const PROBE_INTERVAL_MS = 30_000;
 
@@ -134,9 +134,9 @@ export class WorkerPool {
   }
 
   /**
-   * Sets the timer for the next read of the queue. When messages are due but the last read leased
-   * none (their profiles are full or paused, or a Cleared waits for its Active), the end of an attempt
-   * or of a pause wakes the pool, so the due time alone must not re-arm the timer at 0 ms.
+   * Sets the timer for the next read of the queue. Messages can be due while the last read leased none,
+   * because their profiles are full or paused or a Cleared waits for its Active. Then the end of an
+   * attempt or of a pause wakes the pool, and the due time alone must not re-arm the timer at 0 ms.
    */
   async #scheduleNextWake(lastLeased: number): Promise<void> {
     if (!this.#running) return;
