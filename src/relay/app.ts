@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { RelayConfig } from './config.js';
@@ -32,6 +33,9 @@ export interface Relay {
 
 /** Loads profiles as code from the profiles directory into the store. */
 async function provisionProfiles(config: RelayConfig, profiles: ProfileStore, logger: Logger): Promise<void> {
+  if (!existsSync(config.profilesDir)) {
+    logger.warn({ directory: config.profilesDir }, 'profiles directory not found, no profiles provisioned');
+  }
   const provisioned = loadProfilesDir(config.profilesDir, process.env);
   const changes = await applyProvisioning(
     profiles,

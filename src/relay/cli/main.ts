@@ -20,7 +20,12 @@ export async function main(argv: string[]): Promise<void> {
       await runServeCommand();
       return;
     case 'receive':
-      await runReceiveCommand(rest);
+      try {
+        await runReceiveCommand(rest);
+      } catch (error) {
+        process.stderr.write(`boro-relay receive: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 2;
+      }
       return;
     case 'version':
     case '--version':

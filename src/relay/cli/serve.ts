@@ -4,7 +4,8 @@ import { createRelay } from '../app.js';
 
 /** `boro-relay serve`: runs the relay until SIGTERM or SIGINT, then drains and stops. */
 export async function runServeCommand(): Promise<void> {
-  const bootLogger = createLogger(process.env.BORO_RELAY_LOG_LEVEL ?? 'info');
+  // The configured level is not validated yet, so configuration errors are logged at info.
+  const bootLogger = createLogger('info');
   let config;
   try {
     config = loadConfig();
@@ -23,7 +24,13 @@ export async function runServeCommand(): Promise<void> {
     relay = await createRelay(config, logger);
     await relay.listen();
   } catch (error) {
-    logger.fatal({ err: error }, 'relay failed to start');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const reason = `cannot listen on ${config.host}:${config.port} (${code}); choose another BORO_RELAY_PORT or BORO_RELAY_HOST`;
+      logger.fatal({ reason }, 'relay failed to start');
+    } else {
+      logger.fatal({ err: error }, 'relay failed to start');
+    }
     process.exitCode = 1;
     await relay?.stop().catch(() => undefined);
     return;

@@ -29,6 +29,13 @@ export function readCredential(request: FastifyRequest): string | null {
 /** Throws AUTH_REQUIRED or AUTH_INVALID unless the request carries `expected`. */
 export function requireToken(request: FastifyRequest, expected: string, kind: 'API' | 'ingest'): void {
   const received = readCredential(request);
+  if (received === null && request.headers.authorization) {
+    throw new RelayError(
+      'AUTH_REQUIRED',
+      `the Authorization header must be 'Bearer <${kind} token>' or Basic auth with the token as password`,
+      'Authorization',
+    );
+  }
   if (received === null) {
     const how = kind === 'API' ? "'Authorization: Bearer <api token>'" : "'Authorization: Bearer <ingest token>' or Basic auth with the ingest token as password";
     throw new RelayError('AUTH_REQUIRED', `the ${kind} token is missing: send ${how}`, 'Authorization');
