@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RecordedRequest, ReplyScript } from './recording-receiver.js';
+import { createRequestRecorder, type RecordedRequest, type ReplyScript } from './recording-receiver.js';
 
 export interface SelfSignedCertificate {
   keyPem: string;
@@ -40,45 +40,15 @@ export interface TlsReceiver {
 }
 
 /**
- * A real HTTPS receiver on a loopback port that records every request and replies as scripted. By
- * default it replies `200 ok`, as a Slack incoming webhook does.
+ * Starts a real HTTPS receiver on a loopback port that records every request and replies as scripted.
+ * By default it replies `200 ok`, as a Slack incoming webhook does.
  */
 export async function startTlsReceiver(
   certificate: SelfSignedCertificate,
   script: ReplyScript = () => ({ status: 200, body: 'ok' }),
 ): Promise<TlsReceiver> {
-  const requests: RecordedRequest[] = [];
-  const waiters: Array<() => void> = [];
-
-  const server: Server = createServer({ key: certificate.keyPem, cert: certificate.certPem }, (request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const recorded: RecordedRequest = {
-        method: request.method ?? '',
-        url: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks),
-        receivedAtMs: Date.now(),
-      };
-      const index = requests.length;
-      requests.push(recorded);
-      for (const wake of waiters.splice(0)) wake();
-
-      const reply = script(recorded, index);
-      if ('reset' in reply) {
-        request.socket.destroy();
-        return;
-      }
-      const send = () => {
-        if (response.destroyed) return;
-        response.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
-        response.end(reply.body ?? '');
-      };
-      if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
-      else send();
-    });
-  });
+  const recorder = createRequestRecorder(script, { 'content-type': 'text/plain' });
+  const server: Server = createServer({ key: certificate.keyPem, cert: certificate.certPem }, recorder.handle);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -88,22 +58,8 @@ export async function startTlsReceiver(
 
   return {
     origin: `https://127.0.0.1:${port}`,
-    requests,
-    async waitForRequests(count, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (requests.length < count) {
-        const remainingMs = deadline - Date.now();
-        if (remainingMs <= 0) throw new Error(`TLS receiver got ${requests.length} of ${count} requests within ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, remainingMs);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-      return requests.slice(0, count);
-    },
+    requests: recorder.requests,
+    waitForRequests: recorder.waitForRequests,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
