@@ -19,7 +19,7 @@ describe('secrets', () => {
   const responses: string[] = [];
 
   before(async () => {
-    // The receiver echoes the whole request back, so that every secret it was sent is in its answers.
+    // The receiver echoes the whole request back, so that every secret it was sent is in its responses.
     receiver = await startRecordingReceiver((request, index): ScriptedReply => {
       const echo = JSON.stringify({ url: request.url, headers: request.headers });
       if (index === 0) return { status: 503, headers: { 'retry-after': '1' }, body: echo };

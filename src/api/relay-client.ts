@@ -77,7 +77,7 @@ export interface DeliveryFilter {
   before?: string;
 }
 
-/** The relay's management API, reached through Grafana's plugin proxy so the browser never holds the token. */
+/** The relay's management API, reached through Grafana's plugin proxy, so the token never reaches the browser. */
 export const relayClient = {
   health: () => request<{ status: string; version: string }>('GET', '/healthz'),
   readiness: () => request<{ status: string; version: string }>('GET', '/readyz'),

@@ -1,8 +1,8 @@
-/** Where a profile delivers: a Boro HTTP receiver or a Slack incoming webhook. */
+/** The destination type of a profile: a Boro HTTP receiver or a Slack incoming webhook. */
 export type ProfileKind = 'webhook' | 'slack';
 
 /**
- * How the secret key becomes HMAC key bytes: `text` uses the key's characters as UTF-8 bytes (what
+ * The conversion of the secret key to HMAC key bytes: `text` uses the key's characters as UTF-8 bytes (what
  * api_auth verifiers do with a configured secret), `hex` uses the decoded bytes.
  */
 export type SecretKeyEncoding = 'text' | 'hex';

@@ -93,7 +93,7 @@ function delivery(id: number, overrides: Partial<Delivery> = {}): Delivery {
     attempts: 4,
     nextAttemptAt: null,
     lastStatusCode: 400,
-    lastError: 'receiver answered HTTP 400',
+    lastError: 'receiver responded HTTP 400',
     createdAt: '2026-11-24T10:30:00Z',
     deliveredAt: null,
     test: false,
@@ -216,7 +216,7 @@ describe('BoroDataSource deliveries query', () => {
     expect(fieldOf(frame, 'id').values).toEqual([7, 6]);
     expect(fieldOf(frame, 'state').values).toEqual(['failed', 'delivered']);
     expect(fieldOf(frame, 'lastStatusCode').values).toEqual([400, 200]);
-    expect(fieldOf(frame, 'lastError').values).toEqual(['receiver answered HTTP 400', null]);
+    expect(fieldOf(frame, 'lastError').values).toEqual(['receiver responded HTTP 400', null]);
     expect(fieldOf(frame, 'createdAt').type).toBe(FieldType.time);
     expect(fieldOf(frame, 'createdAt').values).toEqual([
       Date.parse('2026-11-24T10:30:00Z'),

@@ -88,9 +88,10 @@ export function toRelayRequestError(error: unknown): RelayRequestError {
 /**
  * Sends a GET request to the relay through Grafana's data source proxy
  * (`/api/datasources/proxy/uid/<uid>/relay/...`). The proxy adds the API token from the data source's
- * secureJsonData, so the token never reaches the browser. The routes in this data source's plugin.json forward only GET
- * requests to the read-only paths (readiness, status, deliveries, stats) for every user who may query the data
- * source, and the profiles list to Org Admins only: a Viewer cannot change the relay through them.
+ * secureJsonData, so the token never reaches the browser. The routes in this data source's plugin.json
+ * forward only GET requests. Every user who may query the data source reaches the read-only paths
+ * (readiness, status, deliveries, stats), and only Org Admins reach the profiles list. So a Viewer
+ * cannot change the relay through them.
  */
 export async function getFromRelay<T>(datasourceUid: string, path: string, params: QueryParams = {}): Promise<T> {
   const query = Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined && value !== ''));

@@ -27,7 +27,7 @@ const failed = deliveryFixture({
   state: 'failed',
   attempts: 3,
   lastStatusCode: 400,
-  lastError: 'receiver answered HTTP 400',
+  lastError: 'receiver responded HTTP 400',
   deliveredAt: null,
 });
 const testMessage = deliveryFixture({ id: 39, sequenceId: 0, status: 'Event', test: true });
@@ -85,7 +85,7 @@ describe('DeliveriesPage list', () => {
 
     const failedRow = screen.getByTestId(testIds.deliveries.row(40)).closest('tr')!;
     expect(failedRow).toHaveTextContent('failed');
-    expect(failedRow).toHaveTextContent('HTTP 400: receiver answered HTTP 400');
+    expect(failedRow).toHaveTextContent('HTTP 400: receiver responded HTTP 400');
 
     const testRow = screen.getByTestId(testIds.deliveries.row(39)).closest('tr')!;
     expect(within(testRow).getByText('test')).toBeInTheDocument();
@@ -234,7 +234,7 @@ describe('DeliveriesPage drawer', () => {
             startedAt: '2026-11-24T10:02:00.000Z',
             durationMs: 12,
             statusCode: 400,
-            error: 'receiver answered HTTP 400',
+            error: 'receiver responded HTTP 400',
             responseBody: 'bad request',
           },
         ],

@@ -378,7 +378,7 @@ describe('ProfileEditorPage test message', () => {
           delivered: false,
           statusCode: 503,
           durationMs: 7,
-          error: 'receiver answered HTTP 503',
+          error: 'receiver responded HTTP 503',
           responseBody: 'busy',
           request: unsignedRequest,
         },
@@ -389,7 +389,7 @@ describe('ProfileEditorPage test message', () => {
 
     const result = await screen.findByTestId(testIds.profileEditor.testResult);
     expect(result).toHaveTextContent('Test message not delivered: HTTP 503 after 7 ms');
-    expect(result).toHaveTextContent('Error: receiver answered HTTP 503');
+    expect(result).toHaveTextContent('Error: receiver responded HTTP 503');
     expect(result).toHaveTextContent('busy');
     expect(result).not.toHaveTextContent('Canonical string');
   });

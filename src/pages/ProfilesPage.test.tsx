@@ -172,7 +172,7 @@ describe('ProfilesPage', () => {
 
   it.each([
     [{ delivered: true, statusCode: 200, error: null }, "Test message to 'NOC main' delivered: HTTP 200 in 35 ms"],
-    [{ delivered: false, statusCode: 500, error: 'receiver answered HTTP 500' }, 'receiver answered HTTP 500'],
+    [{ delivered: false, statusCode: 500, error: 'receiver responded HTTP 500' }, 'receiver responded HTTP 500'],
     [{ delivered: false, statusCode: null, error: 'connection refused' }, 'not delivered: no HTTP response'],
   ])('send test shows %j', async (outcome, expectedText) => {
     serveRelay(mockFetch, {

@@ -21,6 +21,6 @@ export interface RelayServices {
   dispatchers: DeliveryDispatcherCache;
   slackPacer: SlackPacer;
   metrics: RelayMetrics;
-  /** True when the database answers and the workers run. */
+  /** Checks that the database responds to a query and that the workers run. */
   isReady(): Promise<boolean>;
 }

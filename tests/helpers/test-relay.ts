@@ -56,6 +56,10 @@ export async function startTestRelay(env: Record<string, string> = {}, dataDir =
   const baseUrl = await relay.listen();
 
   const call = async (method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+    let requestBody: string | undefined;
+    if (typeof body === 'string') requestBody = body;
+    else if (body !== undefined) requestBody = JSON.stringify(body);
+
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
@@ -63,7 +67,7 @@ export async function startTestRelay(env: Record<string, string> = {}, dataDir =
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: requestBody,
     });
     const text = await response.text();
     let parsed: unknown = text;

@@ -25,25 +25,25 @@ describe('classifyResponse webhook', () => {
     { statusCode: 202, expected: { kind: 'delivered' } },
     { statusCode: 204, expected: { kind: 'delivered' } },
     { statusCode: 299, expected: { kind: 'delivered' } },
-    { statusCode: 408, expected: { kind: 'retry', reason: 'receiver answered 408 (request timeout)', retryAfterMs: null, countsAsFailure: true } },
-    { statusCode: 425, expected: { kind: 'retry', reason: 'receiver answered 425 (too early)', retryAfterMs: null, countsAsFailure: true } },
-    { statusCode: 429, expected: { kind: 'retry', reason: 'receiver answered 429 (rate limited)', retryAfterMs: null, countsAsFailure: false } },
-    { statusCode: 500, expected: { kind: 'retry', reason: 'receiver answered 500', retryAfterMs: null, countsAsFailure: true } },
-    { statusCode: 502, expected: { kind: 'retry', reason: 'receiver answered 502', retryAfterMs: null, countsAsFailure: true } },
-    { statusCode: 503, expected: { kind: 'retry', reason: 'receiver answered 503', retryAfterMs: null, countsAsFailure: true } },
-    { statusCode: 599, expected: { kind: 'retry', reason: 'receiver answered 599', retryAfterMs: null, countsAsFailure: true } },
-    { statusCode: 400, expected: { kind: 'failed', reason: 'receiver answered 400' } },
-    { statusCode: 401, expected: { kind: 'failed', reason: 'receiver answered 401' } },
-    { statusCode: 403, expected: { kind: 'failed', reason: 'receiver answered 403' } },
-    { statusCode: 404, expected: { kind: 'failed', reason: 'receiver answered 404' } },
-    { statusCode: 409, expected: { kind: 'failed', reason: 'receiver answered 409' } },
-    { statusCode: 410, expected: { kind: 'failed', reason: 'receiver answered 410' } },
-    { statusCode: 413, expected: { kind: 'failed', reason: 'receiver answered 413' } },
-    { statusCode: 422, expected: { kind: 'failed', reason: 'receiver answered 422' } },
-    { statusCode: 100, expected: { kind: 'failed', reason: 'receiver answered 100, an unexpected status' } },
-    { statusCode: 600, expected: { kind: 'failed', reason: 'receiver answered 600, an unexpected status' } },
-    { statusCode: 300, expected: { kind: 'failed', reason: 'receiver answered 300, a redirect the relay does not follow' } },
-    { statusCode: 304, expected: { kind: 'failed', reason: 'receiver answered 304, a redirect the relay does not follow' } },
+    { statusCode: 408, expected: { kind: 'retry', reason: 'receiver responded 408 (request timeout)', retryAfterMs: null, countsAsFailure: true } },
+    { statusCode: 425, expected: { kind: 'retry', reason: 'receiver responded 425 (too early)', retryAfterMs: null, countsAsFailure: true } },
+    { statusCode: 429, expected: { kind: 'retry', reason: 'receiver responded 429 (rate limited)', retryAfterMs: null, countsAsFailure: false } },
+    { statusCode: 500, expected: { kind: 'retry', reason: 'receiver responded 500', retryAfterMs: null, countsAsFailure: true } },
+    { statusCode: 502, expected: { kind: 'retry', reason: 'receiver responded 502', retryAfterMs: null, countsAsFailure: true } },
+    { statusCode: 503, expected: { kind: 'retry', reason: 'receiver responded 503', retryAfterMs: null, countsAsFailure: true } },
+    { statusCode: 599, expected: { kind: 'retry', reason: 'receiver responded 599', retryAfterMs: null, countsAsFailure: true } },
+    { statusCode: 400, expected: { kind: 'failed', reason: 'receiver responded 400' } },
+    { statusCode: 401, expected: { kind: 'failed', reason: 'receiver responded 401' } },
+    { statusCode: 403, expected: { kind: 'failed', reason: 'receiver responded 403' } },
+    { statusCode: 404, expected: { kind: 'failed', reason: 'receiver responded 404' } },
+    { statusCode: 409, expected: { kind: 'failed', reason: 'receiver responded 409' } },
+    { statusCode: 410, expected: { kind: 'failed', reason: 'receiver responded 410' } },
+    { statusCode: 413, expected: { kind: 'failed', reason: 'receiver responded 413' } },
+    { statusCode: 422, expected: { kind: 'failed', reason: 'receiver responded 422' } },
+    { statusCode: 100, expected: { kind: 'failed', reason: 'receiver responded 100, an unexpected status' } },
+    { statusCode: 600, expected: { kind: 'failed', reason: 'receiver responded 600, an unexpected status' } },
+    { statusCode: 300, expected: { kind: 'failed', reason: 'receiver responded 300, a redirect the relay does not follow' } },
+    { statusCode: 304, expected: { kind: 'failed', reason: 'receiver responded 304, a redirect the relay does not follow' } },
   ];
 
   for (const { statusCode, expected } of cases) {
@@ -59,7 +59,7 @@ describe('classifyResponse webhook', () => {
   it('keeps a 404 body out of the reason', () => {
     assert.deepEqual(classifyResponse(response({ statusCode: 404, bodyExcerpt: 'channel_not_found' })), {
       kind: 'failed',
-      reason: 'receiver answered 404',
+      reason: 'receiver responded 404',
     });
   });
 });
@@ -70,8 +70,8 @@ describe('classifyResponse slack', () => {
     { statusCode: 200, body: 'ok\n', expected: { kind: 'delivered' } },
     { statusCode: 200, body: 'invalid_payload', expected: { kind: 'failed', reason: 'invalid_payload' } },
     { statusCode: 200, body: 'no_text', expected: { kind: 'failed', reason: 'no_text' } },
-    { statusCode: 200, body: '', expected: { kind: 'failed', reason: "Slack answered 200 without the body 'ok'" } },
-    { statusCode: 200, body: '<html>secret</html>', expected: { kind: 'failed', reason: "Slack answered 200 without the body 'ok'" } },
+    { statusCode: 200, body: '', expected: { kind: 'failed', reason: "Slack responded 200 without the body 'ok'" } },
+    { statusCode: 200, body: '<html>secret</html>', expected: { kind: 'failed', reason: "Slack responded 200 without the body 'ok'" } },
     { statusCode: 400, body: 'invalid_payload', expected: { kind: 'failed', reason: 'invalid_payload' } },
     { statusCode: 400, body: 'no_text', expected: { kind: 'failed', reason: 'no_text' } },
     { statusCode: 403, body: 'action_prohibited', expected: { kind: 'failed', reason: 'action_prohibited' } },
@@ -79,9 +79,9 @@ describe('classifyResponse slack', () => {
     { statusCode: 404, body: 'no_service', expected: { kind: 'failed', reason: 'no_service' } },
     { statusCode: 404, body: 'channel_not_found', expected: { kind: 'failed', reason: 'channel_not_found' } },
     { statusCode: 410, body: 'channel_is_archived', expected: { kind: 'failed', reason: 'channel_is_archived' } },
-    { statusCode: 404, body: 'Not Found: /services/T0/B0/xyz', expected: { kind: 'failed', reason: 'receiver answered 404' } },
-    { statusCode: 429, body: 'rate_limited', expected: { kind: 'retry', reason: 'receiver answered 429 (rate limited)', retryAfterMs: null, countsAsFailure: false } },
-    { statusCode: 500, body: 'rollup_error', expected: { kind: 'retry', reason: 'receiver answered 500', retryAfterMs: null, countsAsFailure: true } },
+    { statusCode: 404, body: 'Not Found: /services/T0/B0/xyz', expected: { kind: 'failed', reason: 'receiver responded 404' } },
+    { statusCode: 429, body: 'rate_limited', expected: { kind: 'retry', reason: 'receiver responded 429 (rate limited)', retryAfterMs: null, countsAsFailure: false } },
+    { statusCode: 500, body: 'rollup_error', expected: { kind: 'retry', reason: 'receiver responded 500', retryAfterMs: null, countsAsFailure: true } },
   ];
 
   for (const { statusCode, body, expected } of cases) {
@@ -102,7 +102,7 @@ describe('classifyResponse redirects', () => {
     it(`fails ${statusCode} without Location`, () => {
       const outcome = classifyResponse(response({ statusCode }));
 
-      assert.deepEqual(outcome, { kind: 'failed', reason: `receiver answered ${statusCode} without a Location header` });
+      assert.deepEqual(outcome, { kind: 'failed', reason: `receiver responded ${statusCode} without a Location header` });
     });
   }
 
@@ -124,7 +124,7 @@ describe('classifyResponse redirects', () => {
   it('fails 301 without Location', () => {
     assert.deepEqual(classifyResponse(response({ statusCode: 301 })), {
       kind: 'failed',
-      reason: 'receiver answered 301 without a Location header',
+      reason: 'receiver responded 301 without a Location header',
     });
   });
 });
@@ -180,13 +180,13 @@ describe('parseRetryAfterMs', () => {
   it('feeds a 503 outcome', () => {
     const outcome = classifyResponse(response({ statusCode: 503, headers: { 'Retry-After': '10' } }));
 
-    assert.deepEqual(outcome, { kind: 'retry', reason: 'receiver answered 503', retryAfterMs: 10_000, countsAsFailure: true });
+    assert.deepEqual(outcome, { kind: 'retry', reason: 'receiver responded 503', retryAfterMs: 10_000, countsAsFailure: true });
   });
 
   it('feeds a 429 outcome', () => {
     const outcome = classifyResponse(response({ statusCode: 429, headers: { 'retry-after': 'Fri, 04 Dec 2026 19:24:52 GMT' } }));
 
-    assert.deepEqual(outcome, { kind: 'retry', reason: 'receiver answered 429 (rate limited)', retryAfterMs: 60_000, countsAsFailure: false });
+    assert.deepEqual(outcome, { kind: 'retry', reason: 'receiver responded 429 (rate limited)', retryAfterMs: 60_000, countsAsFailure: false });
   });
 });
 

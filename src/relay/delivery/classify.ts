@@ -31,9 +31,9 @@ const DELIVERED: AttemptOutcome = { kind: 'delivered' };
 
 /** Status codes that mean "try again later" besides 5xx. */
 const RETRYABLE_STATUS_REASONS: Record<number, string> = {
-  408: 'receiver answered 408 (request timeout)',
-  425: 'receiver answered 425 (too early)',
-  429: 'receiver answered 429 (rate limited)',
+  408: 'receiver responded 408 (request timeout)',
+  425: 'receiver responded 425 (too early)',
+  429: 'receiver responded 429 (rate limited)',
 };
 
 /** A Slack error code such as `channel_not_found`. Any other body stays out of the reason. */
@@ -57,10 +57,10 @@ export function classifyResponse(r: ResponseSummary): AttemptOutcome {
 
   if (statusCode >= 400 && statusCode < 500) {
     const slackCode = r.profileKind === 'slack' ? slackErrorCode(r.bodyExcerpt) : null;
-    return { kind: 'failed', reason: slackCode ?? `receiver answered ${statusCode}` };
+    return { kind: 'failed', reason: slackCode ?? `receiver responded ${statusCode}` };
   }
 
-  return { kind: 'failed', reason: `receiver answered ${statusCode}, an unexpected status` };
+  return { kind: 'failed', reason: `receiver responded ${statusCode}, an unexpected status` };
 }
 
 /**
@@ -87,14 +87,14 @@ function retryableStatusReason(statusCode: number): string | null {
   const reason = RETRYABLE_STATUS_REASONS[statusCode];
   if (reason !== undefined) return reason;
 
-  return statusCode >= 500 && statusCode < 600 ? `receiver answered ${statusCode}` : null;
+  return statusCode >= 500 && statusCode < 600 ? `receiver responded ${statusCode}` : null;
 }
 
 function classifySlackSuccess(bodyExcerpt: string, statusCode: number): AttemptOutcome {
   const body = bodyExcerpt.trim();
   if (body === 'ok') return DELIVERED;
 
-  return { kind: 'failed', reason: slackErrorCode(body) ?? `Slack answered ${statusCode} without the body 'ok'` };
+  return { kind: 'failed', reason: slackErrorCode(body) ?? `Slack responded ${statusCode} without the body 'ok'` };
 }
 
 function slackErrorCode(bodyExcerpt: string): string | null {
@@ -108,19 +108,19 @@ function classifyRedirect(r: ResponseSummary): AttemptOutcome {
 
   if (statusCode === 307 || statusCode === 308) {
     if (location === undefined || location === '') {
-      return { kind: 'failed', reason: `receiver answered ${statusCode} without a Location header` };
+      return { kind: 'failed', reason: `receiver responded ${statusCode} without a Location header` };
     }
     return { kind: 'redirect', location };
   }
 
   if (statusCode === 301 || statusCode === 302 || statusCode === 303) {
     if (location === undefined || location === '') {
-      return { kind: 'failed', reason: `receiver answered ${statusCode} without a Location header` };
+      return { kind: 'failed', reason: `receiver responded ${statusCode} without a Location header` };
     }
     return { kind: 'failed', reason: `destination redirects to ${describeLocation(location)}` };
   }
 
-  return { kind: 'failed', reason: `receiver answered ${statusCode}, a redirect the relay does not follow` };
+  return { kind: 'failed', reason: `receiver responded ${statusCode}, a redirect the relay does not follow` };
 }
 
 /**
